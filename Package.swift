@@ -1,0 +1,111 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// Every target opts into the same upcoming features: with internal imports by default a type of another target
+/// in a public signature needs a `public import`, which keeps the dependency arrows of STYLE.md §1 visible.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "cops-vigilante",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "vigilante", targets: ["vigilante"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // C libraries, found with pkg-config; the shims wrap what Swift cannot import (macros, varargs).
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+
+        // Sockets, TLS and HTTP/1.1. Knows nothing of Kubernetes.
+        .target(
+            name: "HTTPServer",
+            dependencies: ["COpenSSL"],
+            swiftSettings: swiftSettings
+        ),
+        // The Kubernetes models and the API protocol the healing code is written against.
+        .target(
+            name: "Kubernetes",
+            swiftSettings: swiftSettings
+        ),
+        // The libcurl implementation of the Kubernetes API.
+        .target(
+            name: "KubernetesClient",
+            dependencies: ["CCurl", "Kubernetes"],
+            swiftSettings: swiftSettings
+        ),
+        // Configuration, logging and the wiring of every service: the one target that sees all others.
+        .target(
+            name: "VigilanteApp",
+            dependencies: [
+                "HTTPServer",
+                "Kubernetes",
+                "KubernetesClient",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings,
+            plugins: ["BuildInfoPlugin"]
+        ),
+        .executableTarget(
+            name: "vigilante",
+            dependencies: [
+                "VigilanteApp",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Writes the git commit the binary is built from into a generated source file.
+        .plugin(
+            name: "BuildInfoPlugin",
+            capability: .buildTool()
+        ),
+
+        .testTarget(
+            name: "SystemLibraryTests",
+            dependencies: ["HTTPServer", "KubernetesClient"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "KubernetesTests",
+            dependencies: ["Kubernetes"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "VigilanteAppTests",
+            dependencies: [
+                "VigilanteApp",
+                "Kubernetes",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Runs the built `vigilante` binary as a user would.
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["vigilante"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,57 @@
+import Foundation
+
+/// Durations in configuration files and flags: a number of seconds (as the Go original's `interval: 30`), or a
+/// string of one or more decimal numbers with a unit, Go style: `500ms`, `30s`, `30m`, `1h`, `1m30s`.
+enum ConfigurationDuration {
+    static let allowedForms = "a number of seconds (30) or a duration with a unit: ms, s, m, h (500ms, 30s, 30m, 1h30m)"
+
+    static func parse(_ text: String) -> Duration? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if let seconds = Int64(trimmed), seconds >= 0 { return .seconds(seconds) }
+        guard !trimmed.isEmpty else { return nil }
+
+        var total = Duration.zero
+        var rest = Substring(trimmed)
+        while !rest.isEmpty {
+            let number = rest.prefix { $0.isNumber || $0 == "." }
+            rest = rest.dropFirst(number.count)
+            let unit = rest.prefix { $0.isLetter }
+            rest = rest.dropFirst(unit.count)
+            guard let value = Double(number), value >= 0, let scale = unitInSeconds(unit) else { return nil }
+            let milliseconds = (value * scale * 1000).rounded()
+            guard milliseconds < 1e15 else { return nil }
+            total += .milliseconds(Int64(milliseconds))
+        }
+        return total
+    }
+
+    private static func unitInSeconds(_ unit: Substring) -> Double? {
+        switch unit {
+        case "ms": 0.001
+        case "s": 1
+        case "m": 60
+        case "h": 3600
+        default: nil
+        }
+    }
+
+    /// The shortest form `parse` reads back to the same value: `30s`, `30m`, `1h30m`, `500ms`.
+    static func format(_ duration: Duration) -> String {
+        var milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+        if milliseconds == 0 { return "0s" }
+        var text = ""
+        for (unit, size) in [("h", Int64(3_600_000)), ("m", 60_000), ("s", 1000), ("ms", 1)] where milliseconds >= size
+        {
+            text += "\(milliseconds / size)\(unit)"
+            milliseconds %= size
+        }
+        return text
+    }
+}
+
+extension Duration {
+    /// Whole and fractional seconds, for messages and JSON.
+    var secondsValue: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,98 @@
+/// The checks that need the whole configuration (a value against another, floors and ceilings). Each problem
+/// names the key, the value in effect, and what is allowed; the location is where the value was set.
+struct ConfigurationValidator {
+    /// Below this an interval floods the API server (the Go original refused it too).
+    static let minimumInterval: Duration = .seconds(15)
+    /// A full node list of a large cluster is expensive; more often than this is a mistake.
+    static let minimumResyncInterval: Duration = .seconds(30)
+    /// Smaller than a Node review of a real cluster.
+    static let minimumBodyBytes = 64 * 1024
+    static let maximumBodyBytes = 1 << 30
+
+    let configuration: VigilanteConfiguration
+    let origins: [String: SourceLocation]
+    let writtenValues: [String: String]
+
+    var problems: [ConfigurationProblem] {
+        var problems: [ConfigurationProblem] = []
+        func check(_ ok: Bool, _ key: String, _ value: String, _ message: String) {
+            guard !ok else { return }
+            let shown = writtenValues[key] ?? value
+            problems.append(ConfigurationProblem(key: key, value: shown, message: message, location: origins[key]))
+        }
+        let config = configuration
+        let unsafe = config.unsafeAllowShortIntervals
+        let format = ConfigurationDuration.format
+
+        for (key, port) in [("webhook.port", config.webhookPort), ("metrics.port", config.metrics.port)] {
+            check(
+                (0...65535).contains(port), key, "\(port)",
+                "must be a port number from 1 to 65535, or 0 for any free port")
+        }
+        check(
+            config.webhookPort == 0 || config.webhookPort != config.metrics.port, "metrics.port",
+            "\(config.metrics.port)",
+            "must differ from webhook.port (\(config.webhookPort)); both listeners cannot share a port")
+
+        check(config.interval > .zero, "interval", format(config.interval), "must be longer than 0s")
+        check(
+            unsafe || config.interval >= Self.minimumInterval || config.interval <= .zero, "interval",
+            format(config.interval),
+            "must be at least \(format(Self.minimumInterval)): shorter intervals flood the Kubernetes API server "
+                + "(set unsafe_allow_short_intervals: true to allow them, for tests and demos only)")
+        check(
+            config.snat.healingDuration > config.interval, "tasks.snat.healing_duration",
+            format(config.snat.healingDuration),
+            "must be longer than interval (\(format(config.interval))), or no probe round fits in the healing window")
+        check(
+            config.snat.errorThreshold >= 1, "tasks.snat.error_threshold", "\(config.snat.errorThreshold)",
+            "must be at least 1")
+        check(
+            config.snat.resyncInterval > .zero, "tasks.snat.resync_interval", format(config.snat.resyncInterval),
+            "must be longer than 0s")
+        check(
+            unsafe || config.snat.resyncInterval >= Self.minimumResyncInterval || config.snat.resyncInterval <= .zero,
+            "tasks.snat.resync_interval", format(config.snat.resyncInterval),
+            "must be at least \(format(Self.minimumResyncInterval)): each resync lists every node of the cluster "
+                + "(set unsafe_allow_short_intervals: true to allow less, for tests and demos only)")
+
+        check(
+            (Self.minimumBodyBytes...Self.maximumBodyBytes).contains(config.webhook.maxBodyBytes),
+            "webhook.max_body_bytes",
+            "\(config.webhook.maxBodyBytes)",
+            "must be from \(Self.minimumBodyBytes) (64Ki) to \(Self.maximumBodyBytes) (1Gi)")
+        let needsCertificate = config.tls || config.metrics.tls
+        check(
+            !needsCertificate || !config.webhook.certFile.isEmpty, "webhook.cert_file", "",
+            "must name the certificate file when TLS is on")
+        check(
+            !needsCertificate || !config.webhook.keyFile.isEmpty, "webhook.key_file", "",
+            "must name the key file when TLS is on")
+        if let clientCA = config.webhook.clientCAFile {
+            check(
+                config.tls, "webhook.client_ca_file", clientCA, "needs tls: true; client certificates are part of TLS")
+        }
+
+        check(
+            config.kubernetes.qps > 0, "kubernetes.qps", "\(config.kubernetes.qps)",
+            "must be more than 0 requests per second")
+        check(config.kubernetes.burst >= 1, "kubernetes.burst", "\(config.kubernetes.burst)", "must be at least 1")
+
+        let image = config.snat.podImage
+        check(
+            !image.isEmpty && !image.contains(where: \.isWhitespace), "tasks.snat.pod_image", image,
+            "must be a container image reference without spaces, like mcr.microsoft.com/oss/kubernetes/pause:3.6")
+        let namespace = config.snat.podNamespace
+        check(
+            Self.isDNSLabel(namespace), "tasks.snat.pod_namespace", namespace,
+            "must be a namespace name: 1 to 63 lower case letters, digits or \"-\", starting and ending with a letter or digit"
+        )
+        return problems
+    }
+
+    static func isDNSLabel(_ text: String) -> Bool {
+        guard let first = text.first, let last = text.last, text.count <= 63 else { return false }
+        let allowed = { (c: Character) in c.isASCII && (c.isLowercase || c.isNumber) }
+        return allowed(first) && allowed(last) && text.allSatisfy { allowed($0) || $0 == "-" }
+    }
+}

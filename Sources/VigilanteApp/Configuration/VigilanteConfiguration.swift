@@ -1,0 +1,86 @@
+public import Kubernetes
+
+/// The whole configuration of `vigilante run`, with the SPEC's defaults.
+///
+/// Where a value comes from, lowest precedence first: these defaults, `/etc/vigilante/config/conf.yaml`,
+/// `./config/conf.yaml` (or only the file given with `--config`), then command-line flags.
+/// `ConfigurationLoader` applies that order; nothing else reads configuration.
+public struct VigilanteConfiguration: Sendable, Equatable {
+    /// Serve the webhook over HTTPS. `false` serves plain HTTP on port 8000, as the Go original did.
+    public var tls = true
+    /// Time between probe rounds. At least 15 s unless `unsafeAllowShortIntervals`.
+    public var interval: Duration = .seconds(30)
+    /// Allows `interval` (and `resync_interval`) below their floors; for tests and demos only.
+    public var unsafeAllowShortIntervals = false
+    public var webhook = Webhook()
+    public var metrics = Metrics()
+    public var kubernetes = KubernetesAccess()
+    public var snat = SnatTask()
+
+    public init() {}
+
+    /// The webhook listener.
+    public struct Webhook: Sendable, Equatable {
+        /// `nil` means the default for the `tls` setting: 8443 with TLS, 8000 without (the Go original's port).
+        public var explicitPort: Int?
+        public var certFile = "/etc/vigilante/certs/tls.crt"
+        public var keyFile = "/etc/vigilante/certs/tls.key"
+        /// When set, clients must present a certificate signed by this CA.
+        public var clientCAFile: String?
+        /// An UPDATE review carries the Node twice; a Node in etcd is at most about 1.5 MiB (etcd's request
+        /// limit), so 8 MiB holds two of the largest objects with room for the envelope, while still bounding
+        /// what one client can make the server buffer.
+        public var maxBodyBytes = 8 * 1024 * 1024
+
+        public init() {}
+    }
+
+    /// The metrics and health listener.
+    public struct Metrics: Sendable, Equatable {
+        public var port = 8080
+        /// Serve metrics over HTTPS with the webhook's certificate.
+        public var tls = false
+
+        public init() {}
+    }
+
+    /// The client-side rate limit of every call to the Kubernetes API.
+    public struct KubernetesAccess: Sendable, Equatable {
+        /// 20 requests per second sustain 300 healing nodes per 30 s round (a delete and a create each), far
+        /// below what an AKS control plane serves, so a cluster of thousands of nodes is never flooded.
+        public var qps: Double = 20
+        /// Short bursts (the first probe pods of a node pool scaling out) go through without waiting.
+        public var burst = 40
+
+        public init() {}
+    }
+
+    /// The SNAT healing task (`tasks.snat.*`).
+    public struct SnatTask: Sendable, Equatable {
+        public var enabled = true
+        /// How long a node gets fresh probe pods before it is marked healed.
+        public var healingDuration: Duration = .seconds(30 * 60)
+        /// Failed steps in one window after which the node is given up for that window (Go original: 10).
+        public var errorThreshold = 10
+        /// Full node list and leftover-pod collection; catches callbacks the API server skipped.
+        public var resyncInterval: Duration = .seconds(5 * 60)
+        public var podImage = "mcr.microsoft.com/oss/kubernetes/pause:3.6"
+        /// kube-system because it always exists (Go original).
+        public var podNamespace = "kube-system"
+        public var healingPodTolerations: [Toleration] = []
+
+        public init() {}
+    }
+}
+
+extension VigilanteConfiguration.Webhook {
+    /// Port 0 asks the kernel for a free port.
+    public func port(tls: Bool) -> Int {
+        explicitPort ?? (tls ? 8443 : 8000)
+    }
+}
+
+extension VigilanteConfiguration {
+    /// The webhook port in effect, after the `tls` default.
+    public var webhookPort: Int { webhook.port(tls: tls) }
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Sets up the machine, builds, and runs every test suite of cops-vigilante. Exits non-zero if any fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export SWIFT_BACKTRACE=enable=no  # a crashed test must not leave the backtracer holding a pipe open
+
+bash scripts/setup.sh
+
+failures=()
+step() {
+    local name=$1
+    shift
+    echo
+    echo "==> $name"
+    if "$@"; then echo "==> $name: ok"; else echo "==> $name: FAILED"; failures+=("$name"); fi
+}
+
+step "format (swift format lint --strict)" swift format lint --strict -r Sources Tests Plugins Package.swift
+step "shellcheck" shellcheck scripts/*.sh .ci/run
+step "build" swift build --build-tests
+step "swift tests" swift test --skip-build --parallel
+
+for suite in Tests/fakeapi Tests/deploy; do
+    if [ -d "$suite" ] && compgen -G "$suite/test_*.py" >/dev/null; then
+        step "python tests ($suite)" env VIGILANTE_BIN="$PWD/.build/debug/vigilante" python3 -m pytest -q "$suite"
+    fi
+done
+
+echo
+if ((${#failures[@]})); then
+    echo "FAILED: ${failures[*]}"
+    exit 1
+fi
+echo "all test suites passed"
