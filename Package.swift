@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
@@ -34,15 +35,35 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
 
+        // epoll and eventfd, which Swift's Glibc module leaves out.
+        .target(name: "CLinuxEvents"),
+
         // Sockets, TLS and HTTP/1.1. Knows nothing of Kubernetes.
         .target(
             name: "HTTPServer",
-            dependencies: ["COpenSSL"],
+            dependencies: ["COpenSSL", "CLinuxEvents", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         // The Kubernetes models and the API protocol the healing code is written against.
         .target(
             name: "Kubernetes",
+            swiftSettings: swiftSettings
+        ),
+        // POST /validate: AdmissionReview v1/v1beta1 in and out; hands Node events to a sink.
+        .target(
+            name: "Webhook",
+            dependencies: [
+                "HTTPServer",
+                "Kubernetes",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // /metrics, process metrics, build info, and /healthz /readyz.
+        .target(
+            name: "Monitoring",
+            dependencies: ["HTTPServer", .product(name: "Prometheus", package: "swift-prometheus")],
             swiftSettings: swiftSettings
         ),
         // The libcurl implementation of the Kubernetes API.
@@ -58,6 +79,9 @@ let package = Package(
                 "HTTPServer",
                 "Kubernetes",
                 "KubernetesClient",
+                "Monitoring",
+                "Webhook",
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -84,6 +108,23 @@ let package = Package(
         .testTarget(
             name: "SystemLibraryTests",
             dependencies: ["HTTPServer", "KubernetesClient"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HTTPServerTests",
+            dependencies: ["HTTPServer"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WebhookTests",
+            dependencies: [
+                "Webhook", "Kubernetes", "HTTPServer", .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MonitoringTests",
+            dependencies: ["Monitoring", "HTTPServer", .product(name: "Prometheus", package: "swift-prometheus")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -12,6 +12,8 @@
 #include <openssl/evp.h>
 #include <openssl/crypto.h>
 #include <openssl/opensslv.h>
+#include <string.h>
+#include <time.h>
 
 static inline const char *vigilante_openssl_version_text(void) {
     return OpenSSL_version(OPENSSL_VERSION);
@@ -29,14 +31,57 @@ static inline int vigilante_ssl_ctx_set_max_proto_version(SSL_CTX *ctx, int vers
     return (int)SSL_CTX_set_max_proto_version(ctx, version);
 }
 
-static inline long vigilante_ssl_ctx_set_options(SSL_CTX *ctx, unsigned long options) {
-    return (long)SSL_CTX_set_options(ctx, options);
+/// No compression (CRIME), no renegotiation of any kind, the server's cipher order.
+static inline void vigilante_ssl_ctx_set_server_options(SSL_CTX *ctx) {
+    SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
 }
 
-static inline int vigilante_ssl_ctx_set_ecdh_auto(SSL_CTX *ctx) {
-    // OpenSSL 1.1.0 and later always select the curve automatically; kept for older headers.
-    (void)ctx;
-    return 1;
+static inline long vigilante_ssl_ctx_set_mode(SSL_CTX *ctx, long mode) {
+    return SSL_CTX_set_mode(ctx, mode);
+}
+
+static inline int vigilante_ssl_ctx_add1_chain_cert(SSL_CTX *ctx, X509 *cert) {
+    return (int)SSL_CTX_add1_chain_cert(ctx, cert);
+}
+
+static inline int vigilante_ssl_ctx_set1_groups_list(SSL_CTX *ctx, const char *list) {
+    return (int)SSL_CTX_set1_groups_list(ctx, list);
+}
+
+static inline long vigilante_ssl_ctx_set_session_cache_mode(SSL_CTX *ctx, long mode) {
+    return SSL_CTX_set_session_cache_mode(ctx, mode);
+}
+
+/// Chooses "http/1.1" from the client's ALPN list; a client that offers ALPN without it gets the fatal
+/// no_application_protocol alert (RFC 7301 §3.2). Written in C because it runs inside the handshake.
+static int vigilante_alpn_select_http11(SSL *ssl, const unsigned char **out, unsigned char *outlen,
+                                         const unsigned char *in, unsigned int inlen, void *arg) {
+    (void)ssl; (void)arg;
+    static const unsigned char protocol[] = "http/1.1";
+    unsigned int i = 0;
+    while (i < inlen) {
+        unsigned int length = in[i];
+        if (i + 1 + length > inlen) break;
+        if (length == 8 && memcmp(in + i + 1, protocol, 8) == 0) {
+            *out = in + i + 1;
+            *outlen = 8;
+            return SSL_TLSEXT_ERR_OK;
+        }
+        i += 1 + length;
+    }
+    return SSL_TLSEXT_ERR_ALERT_FATAL;
+}
+
+static inline void vigilante_ssl_ctx_use_http11_alpn(SSL_CTX *ctx) {
+    SSL_CTX_set_alpn_select_cb(ctx, vigilante_alpn_select_http11, NULL);
+}
+
+/// The certificate's notAfter as seconds since 1970, or -1.
+static inline long long vigilante_x509_not_after_epoch(X509 *cert) {
+    const ASN1_TIME *time = X509_get0_notAfter(cert);
+    struct tm parts;
+    if (time == NULL || ASN1_TIME_to_tm(time, &parts) != 1) return -1;
+    return (long long)timegm(&parts);
 }
 
 #endif

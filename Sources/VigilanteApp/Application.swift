@@ -1,13 +1,22 @@
+import HTTPServer
 public import Logging
+import Monitoring
+import Prometheus
 import ServiceLifecycle
 import UnixSignals
+import Webhook
 
-/// The running product: every service in order, stopped gracefully on SIGTERM or SIGINT.
+/// The running product: one metrics registry, the listeners and the certificate reloader as services, started
+/// in order (metrics, reloader, webhook) and stopped in reverse on SIGTERM or SIGINT, so the webhook drains
+/// first while health and metrics answer until the end.
 public struct Application: Sendable {
     public let configuration: VigilanteConfiguration
     /// The kubeconfig given with `--kubeconfig`, if any; the client of issue 4 resolves the SPEC's order.
     public let kubeconfigPath: String?
     private let logger: Logger
+
+    /// How often the certificate files are compared with the pair in use.
+    static let certificateCheckInterval: Duration = .seconds(5)
 
     public init(configuration: VigilanteConfiguration, kubeconfigPath: String?, logger: Logger) {
         self.configuration = configuration
@@ -15,31 +24,87 @@ public struct Application: Sendable {
         self.logger = logger
     }
 
+    /// Fails before serving anything when the certificate cannot be loaded.
+    public struct StartupError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
     /// Runs until SIGTERM or SIGINT, then returns once every service has stopped.
     public func run() async throws {
+        logStart()
+        let fileDescriptorLimit = ProcessLimits.raiseFileDescriptorLimit()
+        logger.debug("File descriptor limit raised", metadata: ["limit": "\(fileDescriptorLimit)"])
+
+        let registry = PrometheusCollectorRegistry()
+        let serverMetrics = ServerMetrics(registry: registry, version: BuildInfo.version, commit: BuildInfo.commit)
+        let readiness = Readiness()
+        var services: [any Service] = []
+
+        var reloader: CertificateReloader?
+        if configuration.tls || configuration.metrics.tls {
+            readiness.register("certificate")
+            do {
+                reloader = try CertificateReloader(
+                    certificateFile: configuration.webhook.certFile, keyFile: configuration.webhook.keyFile,
+                    clientCAFile: configuration.tls ? configuration.webhook.clientCAFile : nil,
+                    observer: serverMetrics.reloaderObserver, logger: logger)
+            } catch {
+                throw StartupError(description: "cannot load the TLS certificate: \(error)")
+            }
+            readiness.markMet("certificate")
+        }
+
+        var metricsRouter = HTTPRouter()
+        HealthEndpoints.addHealth(to: &metricsRouter, readiness: readiness)
+        HealthEndpoints.addMetrics(to: &metricsRouter, registry: registry)
+        services.append(
+            makeServer(
+                "metrics", port: configuration.metrics.port, router: metricsRouter,
+                tls: configuration.metrics.tls ? reloader : nil,
+                observer: serverMetrics.serverObserver(listener: "metrics")))
+
+        if let reloader {
+            services.append(CertificateReloadService(reloader: reloader, interval: Self.certificateCheckInterval))
+        }
+
+        let webhook = AdmissionWebhook(
+            sink: LoggingNodeEventSink(logger: logger), metrics: WebhookMetrics(registry: registry), logger: logger)
+        var webhookRouter = HTTPRouter()
+        webhookRouter.add("POST", Endpoints.validatePath) { request in webhook.handle(request) }
+        HealthEndpoints.addHealth(to: &webhookRouter, readiness: readiness, extraPaths: ["/health"])
+        services.append(
+            makeServer(
+                "webhook", port: configuration.webhookPort, router: webhookRouter,
+                tls: configuration.tls ? reloader : nil,
+                observer: serverMetrics.serverObserver(listener: "webhook")))
+
+        // TODO(#5): the healing scheduler joins between the reloader and the webhook.
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        logger.info("Stopped cleanly")
+    }
+
+    private func makeServer(
+        _ name: String, port: Int, router: HTTPRouter, tls reloader: CertificateReloader?, observer: HTTPServerObserver
+    ) -> HTTPServerService {
+        var serverConfiguration = HTTPServerConfiguration(port: port)
+        serverConfiguration.maxBodyBytes = configuration.webhook.maxBodyBytes
+        var contextSource: (@Sendable () -> TLSContext)?
+        if let reloader {
+            contextSource = { reloader.current }
+        }
+        let server = HTTPServer(
+            configuration: serverConfiguration, handler: router, tlsContext: contextSource, observer: observer,
+            logger: logger)
+        return HTTPServerService(name: name, server: server, scheme: reloader == nil ? "http" : "https", logger: logger)
+    }
+
+    private func logStart() {
         var metadata: Logger.Metadata = ["version": "\(BuildInfo.version)", "commit": "\(BuildInfo.commit)"]
         for (key, value) in configuration.keyValues { metadata[key] = "\(value)" }
         metadata["kubeconfig"] = "\(kubeconfigPath ?? "(default search)")"
         logger.info("Starting cops-vigilante with the effective configuration", metadata: metadata)
-
-        // TODO(#3): the webhook and metrics listeners join this list; TODO(#5): the healing scheduler.
-        let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(
-                services: [AwaitShutdownService(logger: logger)],
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger))
-        try await group.run()
-        logger.info("Stopped cleanly")
-    }
-}
-
-/// Holds the service group open until a graceful shutdown is asked for.
-struct AwaitShutdownService: Service {
-    let logger: Logger
-
-    func run() async throws {
-        // The service group has installed its signal handlers by the time services run: tests wait for this line.
-        logger.info("Running; waiting for SIGTERM or SIGINT")
-        try? await gracefulShutdown()
     }
 }

@@ -37,7 +37,12 @@ struct RunCommand: AsyncParsableCommand {
         }
 
         let application = Application(configuration: loaded.configuration, kubeconfigPath: kubeconfig, logger: logger)
-        try await application.run()
+        do {
+            try await application.run()
+        } catch let error as Application.StartupError {
+            logger.critical("Not starting: \(error)")
+            throw ExitCode(1)
+        }
     }
 }
 

@@ -3,6 +3,11 @@ import Testing
 
 /// The three commands of the binary, their output and exit status.
 @Suite struct CommandLineTests {
+    /// Plain HTTP on ports the kernel picks: no certificate needed, no clash with other runs.
+    private let plainOnFreePorts = ["--no-tls", "--webhook-port", "0", "--metrics-port", "0"]
+    /// The JSON log line announcing the webhook listener (its metadata, keys sorted).
+    private let webhookListening = "\"listener\":\"webhook\""
+
     private func scratch(_ files: [String: String] = [:]) throws -> URL {
         let directory = FileManager.default.temporaryDirectory.appending(path: "vigilante-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -109,10 +114,22 @@ import Testing
         #expect(result.standardError.contains("Not starting"))
     }
 
+    @Test func run_withAMissingCertificate_exitsNonZeroNamingTheFile() throws {
+        let result = try VigilanteProcess.run(
+            [
+                "run", "--cert-file", "/nonexistent/tls.crt", "--key-file", "/nonexistent/tls.key", "--webhook-port",
+                "0",
+                "--metrics-port", "0",
+            ])
+        #expect(result.status == 1)
+        #expect(result.standardError.contains("cannot read the certificate file /nonexistent/tls.crt: no such file"))
+    }
+
     @Test func run_warnsAboutAnUnknownKeyButStarts() async throws {
         let directory = try scratch(["conf.yaml": "intervall: 30\n"])
-        let run = try RunningVigilante(["run", "--config", "conf.yaml", "--log-format", "json"], in: directory)
-        try await run.waitForStandardError(containing: "waiting for SIGTERM")
+        let run = try RunningVigilante(
+            ["run", "--config", "conf.yaml", "--log-format", "json"] + plainOnFreePorts, in: directory)
+        try await run.waitForStandardError(containing: webhookListening)
         let status = try await run.stop(signal: SIGTERM)
         #expect(status == 0)
         #expect(run.standardError.contains("intervall: is not a known key"))
@@ -120,8 +137,9 @@ import Testing
 
     @Test(arguments: [SIGTERM, SIGINT])
     func run_logsTheEffectiveConfiguration_andExitsZeroOnSignal(signal: Int32) async throws {
-        let run = try RunningVigilante(["run", "--interval", "20", "--log-format", "json"], in: try scratch())
-        try await run.waitForStandardError(containing: "waiting for SIGTERM")
+        let run = try RunningVigilante(
+            ["run", "--interval", "20", "--log-format", "json"] + plainOnFreePorts, in: try scratch())
+        try await run.waitForStandardError(containing: webhookListening)
         let status = try await run.stop(signal: signal)
         #expect(status == 0)
         let lines = run.standardError.split(separator: "\n")
@@ -129,7 +147,7 @@ import Testing
         let object = try JSONSerialization.jsonObject(with: Data(start.utf8)) as? [String: Any]
         let metadata = object?["metadata"] as? [String: String]
         #expect(metadata?["interval"] == "20s")
-        #expect(metadata?["webhook.port"] == "8443")
+        #expect(metadata?["webhook.port"] == "0")
         #expect(lines.last?.contains("Stopped cleanly") == true)
     }
 }

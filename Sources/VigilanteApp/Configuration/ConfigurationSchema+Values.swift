@@ -4,7 +4,7 @@ import Yams
 /// How each kind of value is read from YAML. Every reader refuses what it cannot read with the value and the
 /// allowed forms, and never guesses: `tls: 8443` is an error, not `true`.
 extension ConfigurationSchema {
-    static func bool(_ node: Node, _ assign: (Bool) -> Void) -> [Failure] {
+    static func bool(_ node: Yams.Node, _ assign: (Bool) -> Void) -> [Failure] {
         guard case .scalar(let scalar) = node else {
             return [Failure(value: node.describedValue, allowed: "true or false")]
         }
@@ -16,14 +16,14 @@ extension ConfigurationSchema {
         return []
     }
 
-    static func int(_ node: Node, _ allowed: String, _ assign: (Int) -> Void) -> [Failure] {
+    static func int(_ node: Yams.Node, _ allowed: String, _ assign: (Int) -> Void) -> [Failure] {
         guard case .scalar(let scalar) = node, let value = Int(scalar.string.trimmingCharacters(in: .whitespaces))
         else { return [Failure(value: node.describedValue, allowed: allowed)] }
         assign(value)
         return []
     }
 
-    static func number(_ node: Node, _ assign: (Double) -> Void) -> [Failure] {
+    static func number(_ node: Yams.Node, _ assign: (Double) -> Void) -> [Failure] {
         guard case .scalar(let scalar) = node, let value = Double(scalar.string.trimmingCharacters(in: .whitespaces)),
             value.isFinite
         else {
@@ -33,13 +33,13 @@ extension ConfigurationSchema {
         return []
     }
 
-    static func string(_ node: Node, _ assign: (String) -> Void) -> [Failure] {
+    static func string(_ node: Yams.Node, _ assign: (String) -> Void) -> [Failure] {
         guard case .scalar(let scalar) = node else { return [Failure(value: node.describedValue, allowed: "a string")] }
         assign(scalar.string)
         return []
     }
 
-    static func duration(_ node: Node, _ assign: (Duration) -> Void) -> [Failure] {
+    static func duration(_ node: Yams.Node, _ assign: (Duration) -> Void) -> [Failure] {
         guard case .scalar(let scalar) = node, let value = ConfigurationDuration.parse(scalar.string) else {
             return [Failure(value: node.describedValue, allowed: ConfigurationDuration.allowedForms)]
         }
@@ -48,7 +48,7 @@ extension ConfigurationSchema {
     }
 
     /// Bytes as a whole number, or with a binary suffix as Kubernetes quantities write it: `8Mi`, `512Ki`.
-    static func byteCount(_ node: Node, _ assign: (Int) -> Void) -> [Failure] {
+    static func byteCount(_ node: Yams.Node, _ assign: (Int) -> Void) -> [Failure] {
         let allowed = "a number of bytes, like 8388608 or 8Mi (suffixes Ki, Mi, Gi)"
         guard case .scalar(let scalar) = node else { return [Failure(value: node.describedValue, allowed: allowed)] }
         let text = scalar.string.trimmingCharacters(in: .whitespaces)

@@ -6,7 +6,7 @@ import Yams
 enum ConfigurationSchema {
     struct Key: Sendable {
         let name: String
-        let apply: @Sendable (Node, inout VigilanteConfiguration) -> [Failure]
+        let apply: @Sendable (Yams.Node, inout VigilanteConfiguration) -> [Failure]
     }
 
     /// Why a value could not be applied: the value as written and what is allowed.

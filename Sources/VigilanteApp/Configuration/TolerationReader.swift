@@ -7,7 +7,7 @@ import Yams
 enum TolerationReader {
     private static let fields = ["key", "operator", "value", "effect", "tolerationSeconds"]
 
-    static func read(_ node: Node, _ assign: ([Toleration]) -> Void) -> [ConfigurationSchema.Failure] {
+    static func read(_ node: Yams.Node, _ assign: ([Toleration]) -> Void) -> [ConfigurationSchema.Failure] {
         guard case .sequence(let sequence) = node else {
             return [
                 .init(
@@ -26,7 +26,7 @@ enum TolerationReader {
         return failures
     }
 
-    private static func readOne(_ node: Node, at path: String) -> (Toleration?, [ConfigurationSchema.Failure]) {
+    private static func readOne(_ node: Yams.Node, at path: String) -> (Toleration?, [ConfigurationSchema.Failure]) {
         guard case .mapping(let mapping) = node else {
             return (
                 nil,
@@ -35,7 +35,7 @@ enum TolerationReader {
         }
         var toleration = Toleration()
         var failures: [ConfigurationSchema.Failure] = []
-        func fail(_ field: String, _ value: Node, _ allowed: String) {
+        func fail(_ field: String, _ value: Yams.Node, _ allowed: String) {
             failures.append(
                 .init(value: value.describedValue, allowed: allowed, subpath: "\(path).\(field)", mark: value.mark))
         }
@@ -83,7 +83,7 @@ enum TolerationReader {
     }
 }
 
-extension Node {
+extension Yams.Node {
     /// A one-line rendering of a small mapping, for messages: `{key: a, operator: Exists}`.
     var flowDescription: String {
         guard case .mapping(let mapping) = self else { return describedValue }

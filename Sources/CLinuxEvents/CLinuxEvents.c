@@ -1,0 +1,2 @@
+// Header-only module; SwiftPM needs one source file to build the target.
+#include "CLinuxEvents.h"

@@ -1,0 +1,320 @@
+import CLinuxEvents
+import Glibc
+
+/// One accepted connection: TLS handshake, reading and parsing requests, handing each to the handler, writing
+/// responses in order, timeouts, and closing. Everything here runs on the connection's event loop; the handler
+/// runs as a task and comes back through `EventLoop.execute`, which is why the class is `@unchecked Sendable`.
+final class Connection: EventLoopHandler, @unchecked Sendable {
+    enum Phase {
+        case handshaking
+        case reading
+        /// The handler has the request; reading pauses (pipelined requests wait, in order).
+        case processing
+        case writing
+        /// The response is out and our side is shut; reading and discarding until the peer closes, so that
+        /// unread request bytes do not make the kernel reset the connection before the client read the answer.
+        case lingering
+        case closed
+    }
+
+    let fd: Int32
+    private unowned let loop: EventLoop
+    private unowned let owner: ListenerLoop
+    private let tls: TLSConnection?
+    private var parser: HTTPRequestParser
+    private(set) var phase: Phase
+    private var output: [UInt8] = []
+    private var outputOffset = 0
+    private var keepAliveAfterWrite = true
+    private var interest: UInt32 = 0
+    private var timer: TimerQueue.ID?
+    /// Whether the armed deadline is the keep-alive idle one (replaced by the header deadline at the first byte).
+    private var isIdleDeadline = false
+    /// Set when the server shuts down: the current request finishes, then the connection closes.
+    private var isDraining = false
+
+    private var configuration: HTTPServerConfiguration { owner.configuration }
+
+    init(fd: Int32, loop: EventLoop, owner: ListenerLoop, tls: TLSConnection?) {
+        self.fd = fd
+        self.loop = loop
+        self.owner = owner
+        self.tls = tls
+        let configuration = owner.configuration
+        self.parser = HTTPRequestParser(
+            limits: HTTPParserLimits(
+                maxBodyBytes: configuration.maxBodyBytes, maxHeaderBytes: configuration.maxHeaderBytes,
+                maxHeaderCount: configuration.maxHeaderCount))
+        self.phase = tls == nil ? .reading : .handshaking
+    }
+
+    /// Registers with the loop and starts the first deadline.
+    func start() {
+        interest = UInt32(EPOLLIN.rawValue)
+        loop.register(fd, events: interest, handler: self)
+        if phase == .handshaking {
+            arm(configuration.headerTimeout)
+        } else {
+            arm(configuration.idleTimeout, idle: true)
+        }
+    }
+
+    func handleEvents(_ events: UInt32) {
+        switch phase {
+        case .handshaking: continueHandshake()
+        case .reading: readAvailable()
+        case .writing: flush()
+        case .lingering: discardUntilClosed()
+        case .processing:
+            // Not reading now; only a hang-up or error is reported. The response will find the socket gone.
+            if events & (EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 { setInterest(0) }
+        case .closed: break
+        }
+    }
+
+    /// Closes at once if nothing is in progress; otherwise lets the current exchange finish first.
+    func beginDraining() {
+        isDraining = true
+        switch phase {
+        case .handshaking: close()
+        case .reading where parser.isIdle: close()
+        default: break
+        }
+    }
+
+    func close() {
+        guard phase != .closed else { return }
+        phase = .closed
+        cancelTimer()
+        loop.deregister(fd)
+        Glibc.close(fd)
+        owner.connectionClosed(self)
+    }
+
+    // MARK: TLS handshake
+
+    private func continueHandshake() {
+        guard let tls else { return }
+        switch tls.handshake() {
+        case .done:
+            phase = .reading
+            arm(configuration.headerTimeout)
+            readAvailable()
+        case .wantRead: setInterest(UInt32(EPOLLIN.rawValue))
+        case .wantWrite: setInterest(UInt32(EPOLLOUT.rawValue))
+        case .closed:
+            owner.observer.tlsHandshakeFailed(nil)
+            close()
+        case .failed(let error):
+            owner.observer.tlsHandshakeFailed(error)
+            close()
+        }
+    }
+
+    // MARK: Reading
+
+    /// Reads what the socket has (a bounded amount per wake-up, for fairness between connections), then parses.
+    private func readAvailable() {
+        var budget = 256 * 1024
+        while budget > 0 {
+            switch receive() {
+            case .data(let count):
+                parser.append(UnsafeRawBufferPointer(rebasing: loop.readBuffer[0..<count]))
+                budget -= count
+            case .wouldBlock:
+                budget = 0
+            case .peerClosed:
+                // A half-closed client may still want the answer to what it sent: parse first, then close.
+                processBufferedRequests()
+                if phase == .reading { close() }
+                return
+            }
+        }
+        processBufferedRequests()
+    }
+
+    private enum ReceiveResult {
+        case data(Int)
+        case wouldBlock
+        case peerClosed
+    }
+
+    private func receive() -> ReceiveResult {
+        if let tls {
+            switch tls.read(into: loop.readBuffer) {
+            case .done(let count): return .data(count)
+            case .wantRead: return .wouldBlock
+            case .wantWrite:
+                setInterest(UInt32(EPOLLOUT.rawValue))
+                return .wouldBlock
+            case .closed, .failed: return .peerClosed
+            }
+        }
+        switch Socket.read(fd, into: loop.readBuffer) {
+        case .transferred(let count): return .data(count)
+        case .wouldBlock: return .wouldBlock
+        case .closed: return .peerClosed
+        }
+    }
+
+    /// Takes complete requests from the parser, one at a time: the next waits until this one is answered.
+    private func processBufferedRequests() {
+        while phase == .reading {
+            let event: HTTPParserEvent?
+            do {
+                event = try parser.nextEvent()
+            } catch {
+                respond(.text(error.status, error.reason + "\n"), keepAlive: false)
+                return
+            }
+            switch event {
+            case nil:
+                setInterest(UInt32(EPOLLIN.rawValue))
+                if parser.isIdle {
+                    if isDraining { close() } else if !isIdleDeadline { arm(configuration.idleTimeout, idle: true) }
+                } else if isIdleDeadline {
+                    arm(configuration.headerTimeout)
+                }
+                return
+            case .head(let head):
+                arm(configuration.bodyTimeout)
+                if head.expectsContinue {
+                    var bytes: [UInt8] = []
+                    HTTPResponseEncoder.encodeContinue(into: &bytes)
+                    sendInterim(bytes)
+                }
+            case .request(let request):
+                dispatch(request)
+            }
+        }
+    }
+
+    private func dispatch(_ request: HTTPRequest) {
+        phase = .processing
+        cancelTimer()
+        setInterest(0)
+        let handler = owner.handler
+        let loop = self.loop
+        let keepAlive = request.head.keepAlive
+        Task {
+            let response = await handler.handle(request)
+            loop.execute { self.respond(response, keepAlive: keepAlive) }
+        }
+    }
+
+    // MARK: Writing
+
+    private func respond(_ response: HTTPResponse, keepAlive: Bool) {
+        guard phase != .closed else { return }
+        keepAliveAfterWrite = keepAlive && !isDraining
+        HTTPResponseEncoder.encode(response, keepAlive: keepAliveAfterWrite, into: &output)
+        phase = .writing
+        arm(configuration.writeTimeout)
+        flush()
+    }
+
+    /// A 100 Continue goes out right away, ahead of the body it invites.
+    private func sendInterim(_ bytes: [UInt8]) {
+        output.append(contentsOf: bytes)
+        _ = writeBuffered()
+    }
+
+    private func flush() {
+        switch writeBuffered() {
+        case .complete:
+            if keepAliveAfterWrite {
+                phase = .reading
+                setInterest(UInt32(EPOLLIN.rawValue))
+                arm(configuration.idleTimeout, idle: true)
+                processBufferedRequests()
+                // Bytes OpenSSL already decrypted do not wake epoll again.
+                if phase == .reading, let tls, tls.pendingBytes > 0 { readAvailable() }
+            } else {
+                startLingeringClose()
+            }
+        case .blocked(let events): setInterest(events)
+        case .failed: close()
+        }
+    }
+
+    private enum WriteResult {
+        case complete
+        case blocked(UInt32)
+        case failed
+    }
+
+    private func writeBuffered() -> WriteResult {
+        while outputOffset < output.count {
+            let result: Socket.TransferResult = output.withUnsafeBytes { bytes in
+                let pending = UnsafeRawBufferPointer(rebasing: bytes[outputOffset...])
+                guard let tls else { return Socket.write(fd, pending) }
+                switch tls.write(pending) {
+                case .done(let count): return .transferred(count)
+                case .wantWrite, .wantRead: return .wouldBlock
+                case .closed, .failed: return .closed
+                }
+            }
+            switch result {
+            case .transferred(let count): outputOffset += count
+            case .wouldBlock: return .blocked(UInt32(EPOLLOUT.rawValue))
+            case .closed: return .failed
+            }
+        }
+        output.removeAll(keepingCapacity: output.capacity <= 64 * 1024)
+        outputOffset = 0
+        return .complete
+    }
+
+    // MARK: Closing
+
+    private func startLingeringClose() {
+        tls?.shutdown()
+        Socket.shutdownWrite(fd)
+        phase = .lingering
+        setInterest(UInt32(EPOLLIN.rawValue))
+        arm(.seconds(2))
+        discardUntilClosed()
+    }
+
+    private func discardUntilClosed() {
+        while true {
+            switch Socket.read(fd, into: loop.readBuffer) {
+            case .transferred: continue
+            case .wouldBlock: return
+            case .closed:
+                close()
+                return
+            }
+        }
+    }
+
+    // MARK: Timeouts
+
+    private func arm(_ timeout: Duration, idle: Bool = false) {
+        cancelTimer()
+        isIdleDeadline = idle
+        timer = loop.schedule(at: .now + timeout) { [weak self] in self?.timedOut() }
+    }
+
+    private func cancelTimer() {
+        if let timer { loop.cancel(timer) }
+        timer = nil
+    }
+
+    private func timedOut() {
+        timer = nil
+        switch phase {
+        case .reading where !parser.isIdle:
+            // A request that stalls mid-head or mid-body gets 408 and the connection closes.
+            respond(.text(.requestTimeout, "request not received in time\n"), keepAlive: false)
+        default:
+            close()
+        }
+    }
+
+    private func setInterest(_ events: UInt32) {
+        guard events != interest, phase != .closed else { return }
+        interest = events
+        loop.modify(fd, events: events)
+    }
+}

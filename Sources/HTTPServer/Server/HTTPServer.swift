@@ -1,0 +1,101 @@
+public import Logging
+import Synchronization
+
+/// An HTTP/1.1 server, over TLS when given a context source, on its own event loops.
+///
+/// `start()` binds and returns the real port; `shutdown()` stops accepting, closes idle connections, lets
+/// requests in flight finish within the grace period, then closes what is left.
+public final class HTTPServer: Sendable {
+    public let configuration: HTTPServerConfiguration
+    private let handler: any HTTPHandler
+    private let tlsContext: (@Sendable () -> TLSContext)?
+    private let observer: HTTPServerObserver
+    private let logger: Logger
+    private let state = Mutex(State())
+
+    private struct State {
+        var loops: [EventLoop] = []
+        var listeners: [ListenerLoop] = []
+        var port: Int?
+    }
+
+    /// - Parameter tlsContext: the context for each new connection (the reloader's current one); `nil` serves
+    ///   plain HTTP.
+    public init(
+        configuration: HTTPServerConfiguration, handler: any HTTPHandler, tlsContext: (@Sendable () -> TLSContext)?,
+        observer: HTTPServerObserver = HTTPServerObserver(), logger: Logger
+    ) {
+        self.configuration = configuration
+        self.handler = handler
+        self.tlsContext = tlsContext
+        self.observer = observer
+        self.logger = logger
+    }
+
+    /// The bound port, once started.
+    public var port: Int? { state.withLock { $0.port } }
+
+    /// Binds one listener per loop and starts the loops. Returns the real port.
+    @discardableResult
+    public func start() throws(SocketError) -> Int {
+        ProcessLimits.ignoreBrokenPipes()
+        var loops: [EventLoop] = []
+        var listeners: [ListenerLoop] = []
+        var port = configuration.port
+        do {
+            for index in 0..<max(1, configuration.loopCount) {
+                let fd = try Socket.listen(host: configuration.host, port: port, backlog: configuration.backlog)
+                if index == 0 { port = try Socket.localPort(fd) }
+                let loop = try EventLoop(index: index)
+                loops.append(loop)
+                listeners.append(
+                    ListenerLoop(
+                        listener: fd, loop: loop, configuration: configuration, handler: handler, tlsContext: tlsContext,
+                        observer: observer, logger: logger))
+            }
+        } catch {
+            throw error
+        }
+        for (loop, listener) in zip(loops, listeners) {
+            loop.start()
+            loop.execute { listener.start() }
+        }
+        let boundPort = port
+        state.withLock {
+            $0.loops = loops
+            $0.listeners = listeners
+            $0.port = boundPort
+        }
+        return port
+    }
+
+    /// Stops the server gracefully and returns when every connection is closed and the loops have ended.
+    public func shutdown() async {
+        let (loops, listeners) = state.withLock { ($0.loops, $0.listeners) }
+        guard !loops.isEmpty else { return }
+        let remaining = Atomic<Int>(listeners.count)
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let resumed = Atomic<Bool>(false)
+            let finish: @Sendable () -> Void = {
+                if !resumed.exchange(true, ordering: .acquiringAndReleasing) { continuation.resume() }
+            }
+            for (loop, listener) in zip(loops, listeners) {
+                loop.execute {
+                    listener.stop {
+                        if remaining.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 { finish() }
+                    }
+                }
+                loop.execute {
+                    loop.schedule(at: .now + self.configuration.shutdownGracePeriod) {
+                        listener.closeAll()
+                    }
+                }
+            }
+        }
+        for loop in loops { loop.stopAndJoin() }
+        state.withLock {
+            $0.loops = []
+            $0.listeners = []
+        }
+    }
+}

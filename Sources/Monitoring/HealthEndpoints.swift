@@ -1,0 +1,30 @@
+public import HTTPServer
+public import Prometheus
+
+/// Adds the health paths (`/healthz`: the process answers; `/readyz`: every readiness condition is met) and,
+/// on the metrics listener, `/metrics`.
+public enum HealthEndpoints {
+    public static func addHealth(to router: inout HTTPRouter, readiness: Readiness, extraPaths: [String] = []) {
+        for path in ["/healthz"] + extraPaths {
+            router.add("GET", path) { _ in .text(.ok, "ok\n") }
+        }
+        router.add("GET", "/readyz") { _ in
+            let pending = readiness.pending
+            return pending.isEmpty
+                ? .text(.ok, "ok\n")
+                : .text(.serviceUnavailable, "not ready: waiting for \(pending.joined(separator: ", "))\n")
+        }
+    }
+
+    public static func addMetrics(to router: inout HTTPRouter, registry: PrometheusCollectorRegistry) {
+        router.add("GET", "/metrics") { _ in
+            var body: [UInt8] = []
+            body.reserveCapacity(16 * 1024)
+            registry.emit(into: &body)
+            ProcessMetrics.emit(into: &body)
+            return HTTPResponse(
+                status: .ok, headers: HTTPHeaders([("Content-Type", "text/plain; version=0.0.4; charset=utf-8")]),
+                body: body)
+        }
+    }
+}

@@ -1,0 +1,62 @@
+public import HTTPServer
+public import Prometheus
+
+/// Metrics of the listeners and the certificate: open connections, TLS handshake failures, certificate expiry
+/// and reloads, and the build. Hands out the observers the HTTP server and the certificate reloader report to.
+public struct ServerMetrics: Sendable {
+    private let registry: PrometheusCollectorRegistry
+    private let expiry: Gauge
+    private let reloadsSucceeded: Counter
+    private let reloadsRefused: Counter
+
+    public init(registry: PrometheusCollectorRegistry, version: String, commit: String) {
+        self.registry = registry
+        expiry = registry.makeGauge(
+            descriptor: .named(
+                "cops_vigilante_tls_certificate_expiry_timestamp_seconds",
+                help: "notAfter of the serving certificate in use, seconds since 1970."))
+        reloadsSucceeded = registry.makeCounter(
+            descriptor: .named(
+                "cops_vigilante_tls_certificate_reloads_total",
+                help: "Certificate pairs loaded from disk (the first load included) or refused."),
+            labels: [("result", "success")])
+        reloadsRefused = registry.makeCounter(
+            descriptor: .named(
+                "cops_vigilante_tls_certificate_reloads_total",
+                help: "Certificate pairs loaded from disk (the first load included) or refused."),
+            labels: [("result", "failure")])
+        registry.makeGauge(
+            descriptor: .named("cops_vigilante_build_info", help: "The running build; always 1."),
+            labels: [("version", version), ("commit", commit)]
+        ).set(to: 1)
+    }
+
+    /// An observer for one listener (`webhook` or `metrics`).
+    public func serverObserver(listener: String) -> HTTPServerObserver {
+        let open = registry.makeGauge(
+            descriptor: .named("cops_vigilante_http_open_connections", help: "Open client connections, by listener."),
+            labels: [("listener", listener)])
+        let handshakeFailures = registry.makeCounter(
+            descriptor: .named(
+                "cops_vigilante_tls_handshake_failures_total",
+                help:
+                    "TLS handshakes that failed (bad client hello, protocol or cipher mismatch, client certificate refused)."
+            ), labels: [("listener", listener)])
+        return HTTPServerObserver(
+            connectionOpened: { open.increment() },
+            connectionClosed: { open.decrement() },
+            tlsHandshakeFailed: { _ in handshakeFailures.increment() })
+    }
+
+    public var reloaderObserver: CertificateReloader.Observer {
+        let expiry = self.expiry
+        let succeeded = reloadsSucceeded
+        let refused = reloadsRefused
+        return CertificateReloader.Observer(
+            loaded: { notAfter in
+                expiry.set(to: Double(notAfter))
+                succeeded.increment()
+            },
+            refused: { _ in refused.increment() })
+    }
+}

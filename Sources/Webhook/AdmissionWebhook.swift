@@ -1,0 +1,104 @@
+import Foundation
+public import HTTPServer
+import Kubernetes
+public import Logging
+
+/// `POST /validate`: reads an AdmissionReview, answers "allowed" in the same version with the same uid, and hands
+/// each Node event to the sink. It never denies: a node operation must never be blocked by this product.
+///
+/// Checks, in order (each refusal names what is wrong): an empty body (400), the content type (415), the JSON
+/// (400), kind and apiVersion (400), the request and its uid (400). Bodies over the limit never get here: the
+/// HTTP layer answers 413 before reading them.
+public struct AdmissionWebhook: Sendable {
+    private let sink: any NodeEventSink
+    private let metrics: WebhookMetrics
+    private let logger: Logger
+
+    public init(sink: any NodeEventSink, metrics: WebhookMetrics, logger: Logger) {
+        self.sink = sink
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    public func handle(_ request: HTTPRequest) -> HTTPResponse {
+        let started = ContinuousClock.now
+        let (response, operation, result) = review(request)
+        metrics.record(operation: operation, result: result, duration: started.duration(to: .now))
+        return response
+    }
+
+    private func review(_ request: HTTPRequest) -> (HTTPResponse, String?, WebhookMetrics.Result) {
+        guard !request.body.isEmpty else {
+            return (refusal(.badRequest, "the request body is empty; expected an AdmissionReview"), nil, .invalid)
+        }
+        let contentType = request.head.headers["Content-Type"] ?? ""
+        let mediaType = contentType.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        guard mediaType == "application/json" else {
+            return (
+                refusal(.unsupportedMediaType, "Content-Type must be application/json, not \"\(contentType)\""), nil,
+                .invalid
+            )
+        }
+        let review: AdmissionReview
+        do {
+            review = try JSONDecoder().decode(AdmissionReview.self, from: Data(request.body))
+        } catch {
+            return (refusal(.badRequest, "the body is not an AdmissionReview: \(Self.describe(error))"), nil, .invalid)
+        }
+        guard review.kind == "AdmissionReview", let apiVersion = review.apiVersion,
+            AdmissionReview.supportedVersions.contains(apiVersion)
+        else {
+            return (
+                refusal(
+                    .badRequest,
+                    "expected kind AdmissionReview with apiVersion admission.k8s.io/v1 or v1beta1, got kind "
+                        + "\(review.kind ?? "(none)") apiVersion \(review.apiVersion ?? "(none)")"), nil, .invalid
+            )
+        }
+        guard let admission = review.request, !admission.uid.isEmpty else {
+            return (refusal(.badRequest, "the AdmissionReview has no request with a uid"), nil, .invalid)
+        }
+        let answer = HTTPResponse(
+            status: .ok, headers: HTTPHeaders([("Content-Type", "application/json")]),
+            body: AdmissionResponse.allowed(apiVersion: apiVersion, uid: admission.uid))
+        return (answer, admission.operation, forward(admission))
+    }
+
+    /// Hands a Node event to the sink; returns the metric result.
+    private func forward(_ admission: AdmissionReview.Request) -> WebhookMetrics.Result {
+        guard admission.kind?.isNode == true,
+            let operation = admission.operation.flatMap(NodeEvent.Operation.init(rawValue:))
+        else { return .ignored }
+        guard admission.dryRun != true else {
+            logger.debug("Dry-run review answered without effect", metadata: ["node": "\(admission.name ?? "")"])
+            return .dryRun
+        }
+        let node = operation == .delete ? admission.oldNode ?? admission.node : admission.node ?? admission.oldNode
+        guard var node else { return .ignored }
+        if node.metadata.name == nil { node.metadata.name = admission.name }
+        sink.nodeChanged(NodeEvent(operation: operation, node: node, subResource: admission.subResource))
+        return .allowed
+    }
+
+    private func refusal(_ status: HTTPStatus, _ message: String) -> HTTPResponse {
+        logger.notice("Refused an admission request", metadata: ["status": "\(status.code)", "reason": "\(message)"])
+        return .text(status, message + "\n")
+    }
+
+    /// DecodingError's own text names Swift types; say where in the JSON it went wrong instead.
+    private static func describe(_ error: any Error) -> String {
+        guard let error = error as? DecodingError else { return "invalid JSON" }
+        func path(_ context: DecodingError.Context) -> String {
+            let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            return keys.isEmpty ? "the document" : String(keys.drop { $0 == "." })
+        }
+        switch error {
+        case .dataCorrupted(let context):
+            return context.codingPath.isEmpty ? "invalid JSON" : "invalid value at \(path(context))"
+        case .keyNotFound(let key, let context):
+            return "\(path(context)).\(key.stringValue) is missing".replacingOccurrences(of: "the document.", with: "")
+        case .typeMismatch(_, let context), .valueNotFound(_, let context): return "\(path(context)) has the wrong type"
+        @unknown default: return "invalid JSON"
+        }
+    }
+}

@@ -1,0 +1,46 @@
+public import Prometheus
+
+/// The webhook's metrics, declared on the registry passed in.
+public struct WebhookMetrics: Sendable {
+    /// Label values of `result`: the review was answered (`allowed`), was about something other than a Node
+    /// (`ignored`), was a dry run (`dry_run`), or was refused with a 4xx (`invalid`).
+    public enum Result: String, Sendable, CaseIterable {
+        case allowed, ignored
+        case dryRun = "dry_run"
+        case invalid
+    }
+
+    static let operations = ["CREATE", "UPDATE", "DELETE", "CONNECT", "unknown"]
+
+    private let requests: [String: Counter]
+    let latency: DurationHistogram
+
+    public init(registry: PrometheusCollectorRegistry) {
+        var requests: [String: Counter] = [:]
+        for operation in Self.operations {
+            for result in Result.allCases {
+                requests["\(operation)/\(result.rawValue)"] = registry.makeCounter(
+                    descriptor: .named(
+                        "cops_vigilante_admission_requests_total",
+                        help: "AdmissionReview requests answered, by operation and result."),
+                    labels: [("operation", operation), ("result", result.rawValue)])
+            }
+        }
+        self.requests = requests
+        latency = registry.makeDurationHistogram(
+            descriptor: .named(
+                "cops_vigilante_admission_duration_seconds",
+                help: "Time to decode and answer an AdmissionReview, from the complete request to the response."),
+            buckets: [
+                .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2.5),
+                .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
+                .milliseconds(250), .seconds(1),
+            ])
+    }
+
+    func record(operation: String?, result: Result, duration: Duration) {
+        let operation = operation.flatMap { Self.operations.contains($0) ? $0 : nil } ?? "unknown"
+        requests["\(operation)/\(result.rawValue)"]?.increment()
+        latency.record(duration)
+    }
+}
