@@ -11,6 +11,8 @@ apt_packages=(
     openssl               # the openssl CLI: test certificates
     curl                  # a real HTTP client in tests
     shellcheck            # lints scripts/*.sh
+    prometheus            # promtool checks the /metrics exposition
+    python3-venv          # the deploy tools' own environment
 )
 
 missing=()
@@ -33,6 +35,19 @@ if ((${#requirements[@]})); then
     if python3 -m pip install --disable-pip-version-check --dry-run "${args[@]}" 2>/dev/null | grep -q "Would install"; then
         echo "setup: installing Python packages from ${requirements[*]}"
         python3 -m pip install --disable-pip-version-check -q "${args[@]}"
+    fi
+fi
+
+# checkov and the CRD models pin versions that would downgrade shared packages: they get their own environment.
+tools_venv=.venv-deploy-tools
+tools_requirements=Tests/deploy/requirements-tools.txt
+if [ -f "$tools_requirements" ]; then
+    stamp="$tools_venv/.installed-$(sha256sum "$tools_requirements" | cut -c1-16)"
+    if [ ! -f "$stamp" ]; then
+        echo "setup: installing the deploy test tools into $tools_venv"
+        python3 -m venv "$tools_venv"
+        "$tools_venv/bin/pip" install --disable-pip-version-check -q -r "$tools_requirements"
+        touch "$stamp"
     fi
 fi
 
