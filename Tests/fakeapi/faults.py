@@ -1,0 +1,118 @@
+"""Faults injected into the next N requests that match a method and a path regex (admin: /_admin/faults).
+
+Kinds:
+  status            answer `status` with a Status body of the matching reason (and Retry-After when given)
+  delay             wait `delayMs`, then answer normally (delayMs also works with every other kind)
+  drop              close the connection without any answer
+  drop_mid_response send the status line, headers (full Content-Length) and part of the body, then close
+  malformed_json    answer the real status with a body that is not JSON (Content-Length matches it)
+  truncated_body    answer the real status with the real body cut short: a complete HTTP message whose JSON
+                    ends early (Content-Length matches the cut body)
+
+`apply` says whether the request takes effect before the fault hits: false for status and drop (the request is
+refused before it reaches the cluster), true for the response-mangling kinds (the answer to a completed request
+is lost). `apply: true` with status or drop models a change that happened though the client saw an error.
+"""
+
+import re
+import threading
+from dataclasses import dataclass
+
+from fakeapi import errors
+
+KINDS = ("status", "delay", "drop", "drop_mid_response", "malformed_json", "truncated_body")
+_ALWAYS_APPLIED = ("delay", "drop_mid_response", "malformed_json", "truncated_body")
+
+
+@dataclass
+class Fault:
+    id: int
+    kind: str
+    method: str
+    path: re.Pattern
+    remaining: int
+    status: int = 500
+    reason: str | None = None
+    message: str | None = None
+    retry_after: int | None = None
+    delay_ms: int = 0
+    apply: bool = False
+    keep_bytes: int | None = None  # body bytes sent by drop_mid_response / kept by truncated_body
+
+    def error(self) -> errors.ApiError:
+        return errors.from_code(self.status, self.message, self.reason, self.retry_after)
+
+    def describe(self) -> dict:
+        return {
+            "id": self.id, "kind": self.kind, "method": self.method, "path": self.path.pattern, "remaining": self.remaining,
+            "status": self.status, "reason": self.reason, "message": self.message, "retryAfter": self.retry_after,
+            "delayMs": self.delay_ms, "apply": self.apply, "keepBytes": self.keep_bytes,
+        }
+
+
+def _int(spec: dict, name: str, default, minimum: int = 0):
+    value = spec.get(name, default)
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}")
+    return value
+
+
+class FaultBook:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._faults: list[Fault] = []
+        self._next_id = 1
+
+    def add(self, spec: dict) -> Fault:
+        """A fault from its admin JSON; ValueError names the field that is wrong."""
+        if not isinstance(spec, dict):
+            raise ValueError("a fault is a JSON object")
+        kind = spec.get("kind", "status")
+        if kind not in KINDS:
+            raise ValueError(f"kind must be one of {', '.join(KINDS)}")
+        try:
+            path = re.compile(spec.get("path", ".*"))
+        except re.error as err:
+            raise ValueError(f"path is not a valid regex: {err}") from None
+        status = _int(spec, "status", 500, 100)
+        if status > 599:
+            raise ValueError("status must be an HTTP status code")
+        with self._lock:
+            fault = Fault(
+                id=self._next_id,
+                kind=kind,
+                method=str(spec.get("method", "*")).upper(),
+                path=path,
+                remaining=_int(spec, "count", 1, 1),
+                status=status,
+                reason=spec.get("reason"),
+                message=spec.get("message"),
+                retry_after=_int(spec, "retryAfter", None),
+                delay_ms=_int(spec, "delayMs", 0),
+                apply=True if kind in _ALWAYS_APPLIED else bool(spec.get("apply", False)),
+                keep_bytes=_int(spec, "keepBytes", None),
+            )
+            self._next_id += 1
+            self._faults.append(fault)
+            return fault
+
+    def take(self, method: str, target: str) -> Fault | None:
+        """The first fault matching this request, counted down; `target` is the path with its query."""
+        with self._lock:
+            for fault in self._faults:
+                if fault.method in ("*", method) and fault.path.search(target):
+                    fault.remaining -= 1
+                    if fault.remaining <= 0:
+                        self._faults.remove(fault)
+                    return fault
+        return None
+
+    def pending(self) -> list[dict]:
+        with self._lock:
+            return [f.describe() for f in self._faults]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._faults.clear()

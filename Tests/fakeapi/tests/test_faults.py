@@ -1,0 +1,108 @@
+"""Fault injection: every kind, matching by method and path, counts, and whether the request took effect."""
+
+import http.client
+import json
+import time
+
+import pytest
+
+from fakeapi.tests.harness import node, pod
+
+
+@pytest.fixture
+def seeded(admin):
+    admin.seed([node("n1"), node("n2")])
+    return admin
+
+
+def test_status_fault_with_status_body(api, seeded):
+    seeded.fault(kind="status", status=500, method="GET", path="^/api/v1/nodes$", count=2)
+    for _ in range(2):
+        answer = api.get("/api/v1/nodes")
+        assert answer.status == 500 and answer.json["kind"] == "Status" and answer.json["reason"] == "InternalError" and answer.json["code"] == 500
+    assert api.get("/api/v1/nodes").status == 200  # count used up
+    assert [r["fault"] for r in seeded.requests()] == ["status", "status", None]
+
+
+def test_429_with_retry_after(api, seeded):
+    seeded.fault(kind="status", status=429, retryAfter=2, path="/nodes")
+    answer = api.get("/api/v1/nodes/n1")
+    assert answer.status == 429 and answer.headers["retry-after"] == "2"
+    assert answer.json["reason"] == "TooManyRequests" and answer.json["details"] == {"retryAfterSeconds": 2}
+
+
+def test_other_codes_get_their_reasons(api, seeded):
+    for code, reason in ((403, "Forbidden"), (503, "ServiceUnavailable"), (504, "Timeout"), (409, "Conflict")):
+        seeded.fault(status=code, path="n1$")
+        assert api.get("/api/v1/nodes/n1").json["reason"] == reason
+    seeded.fault(status=500, message="etcdserver: leader changed", reason="InternalError", path="n1$")
+    assert api.get("/api/v1/nodes/n1").json["message"] == "etcdserver: leader changed"
+
+
+def test_matching_by_method_and_path(api, seeded):
+    seeded.fault(status=500, method="PATCH", path="/nodes/n2$")
+    assert api.get("/api/v1/nodes/n2").status == 200
+    assert api.request("PATCH", "/api/v1/nodes/n1", {"metadata": {}}, content_type="application/merge-patch+json").status == 200
+    assert api.request("PATCH", "/api/v1/nodes/n2", {"metadata": {}}, content_type="application/merge-patch+json").status == 500
+    seeded.fault(status=500, path="limit=1")  # the regex sees the query too
+    assert api.get("/api/v1/nodes?limit=1").status == 500
+
+
+def test_delay(api, seeded):
+    seeded.fault(kind="delay", delayMs=300, path="/nodes")
+    started = time.monotonic()
+    assert api.get("/api/v1/nodes").status == 200
+    assert time.monotonic() - started >= 0.3
+    entry = seeded.requests()[-1]
+    assert entry["durationMs"] >= 300 and entry["fault"] == "delay"
+
+
+def test_drop_closes_without_an_answer(api, seeded):
+    seeded.fault(kind="drop", method="POST", path="/pods")
+    with pytest.raises((http.client.RemoteDisconnected, ConnectionError)):
+        api.request("POST", "/api/v1/namespaces/default/pods", pod("p", "n1"))
+    assert seeded.state()["pods"] == []  # refused before it reached the cluster
+    assert seeded.requests()[-1]["status"] is None
+
+
+def test_drop_after_applying_models_a_lost_answer(api, seeded):
+    seeded.fault(kind="drop", method="POST", path="/pods", apply=True)
+    with pytest.raises((http.client.RemoteDisconnected, ConnectionError)):
+        api.request("POST", "/api/v1/namespaces/default/pods", pod("p", "n1"))
+    retried = api.request("POST", "/api/v1/namespaces/default/pods", pod("p", "n1"))
+    assert retried.status == 409 and retried.json["reason"] == "AlreadyExists"
+
+
+def test_drop_mid_response(api, seeded):
+    seeded.fault(kind="drop_mid_response", path="/nodes")
+    with pytest.raises(http.client.IncompleteRead):
+        api.get("/api/v1/nodes")
+    assert api.get("/api/v1/nodes").status == 200  # the client reconnects; the server is fine
+
+
+def test_malformed_json(api, seeded):
+    seeded.fault(kind="malformed_json", path="/nodes")
+    answer = api.get("/api/v1/nodes")
+    assert answer.status == 200 and answer.headers["content-type"] == "application/json"
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(answer.body)
+
+
+def test_truncated_body(api, seeded):
+    full = api.get("/api/v1/nodes").body
+    seeded.fault(kind="truncated_body", path="/nodes", keepBytes=100)
+    answer = api.get("/api/v1/nodes")
+    assert answer.status == 200 and answer.body == full[:100] and int(answer.headers["content-length"]) == 100
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(answer.body)
+
+
+def test_bad_fault_specs_are_400_and_faults_can_be_listed_and_cleared(seeded):
+    raw = seeded.raw
+    assert raw.request("POST", "/_admin/faults", {"kind": "explode"}).status == 400
+    assert raw.request("POST", "/_admin/faults", {"path": "("}).status == 400
+    assert raw.request("POST", "/_admin/faults", {"count": 0}).status == 400
+    seeded.fault(status=500, count=3)
+    assert raw.get("/_admin/faults").json["items"][0]["remaining"] == 3
+    raw.request("DELETE", "/_admin/faults")
+    assert raw.get("/_admin/faults").json["items"] == []
