@@ -105,6 +105,12 @@ let package = Package(
             capability: .buildTool()
         ),
 
+        // Test helpers only: throw-away certificates, temporary directories, the shared fixtures.
+        .target(
+            name: "TestSupport",
+            swiftSettings: swiftSettings
+        ),
+
         .testTarget(
             name: "SystemLibraryTests",
             dependencies: ["HTTPServer", "KubernetesClient"],
@@ -112,19 +118,23 @@ let package = Package(
         ),
         .testTarget(
             name: "HTTPServerTests",
-            dependencies: ["HTTPServer"],
+            dependencies: ["HTTPServer", "TestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "WebhookTests",
             dependencies: [
-                "Webhook", "Kubernetes", "HTTPServer", .product(name: "Prometheus", package: "swift-prometheus"),
+                "Webhook", "Kubernetes", "HTTPServer", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "MonitoringTests",
-            dependencies: ["Monitoring", "HTTPServer", .product(name: "Prometheus", package: "swift-prometheus")],
+            dependencies: [
+                "Monitoring", "HTTPServer", "TestSupport", .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -136,6 +146,9 @@ let package = Package(
             name: "VigilanteAppTests",
             dependencies: [
                 "VigilanteApp",
+                "Monitoring",
+                "HTTPServer",
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 "Kubernetes",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),

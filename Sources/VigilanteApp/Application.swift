@@ -1,7 +1,6 @@
 import HTTPServer
 public import Logging
 import Monitoring
-import Prometheus
 import ServiceLifecycle
 import UnixSignals
 import Webhook
@@ -35,8 +34,7 @@ public struct Application: Sendable {
         let fileDescriptorLimit = ProcessLimits.raiseFileDescriptorLimit()
         logger.debug("File descriptor limit raised", metadata: ["limit": "\(fileDescriptorLimit)"])
 
-        let registry = PrometheusCollectorRegistry()
-        let serverMetrics = ServerMetrics(registry: registry, version: BuildInfo.version, commit: BuildInfo.commit)
+        let metrics = AppMetrics()
         let readiness = Readiness()
         var services: [any Service] = []
 
@@ -47,7 +45,7 @@ public struct Application: Sendable {
                 reloader = try CertificateReloader(
                     certificateFile: configuration.webhook.certFile, keyFile: configuration.webhook.keyFile,
                     clientCAFile: configuration.tls ? configuration.webhook.clientCAFile : nil,
-                    observer: serverMetrics.reloaderObserver, logger: logger)
+                    observer: metrics.server.reloaderObserver, logger: logger)
             } catch {
                 throw StartupError(description: "cannot load the TLS certificate: \(error)")
             }
@@ -56,19 +54,19 @@ public struct Application: Sendable {
 
         var metricsRouter = HTTPRouter()
         HealthEndpoints.addHealth(to: &metricsRouter, readiness: readiness)
-        HealthEndpoints.addMetrics(to: &metricsRouter, registry: registry)
+        HealthEndpoints.addMetrics(to: &metricsRouter, registry: metrics.registry)
         services.append(
             makeServer(
                 "metrics", port: configuration.metrics.port, router: metricsRouter,
                 tls: configuration.metrics.tls ? reloader : nil,
-                observer: serverMetrics.serverObserver(listener: "metrics")))
+                observer: metrics.metricsListener))
 
         if let reloader {
             services.append(CertificateReloadService(reloader: reloader, interval: Self.certificateCheckInterval))
         }
 
         let webhook = AdmissionWebhook(
-            sink: LoggingNodeEventSink(logger: logger), metrics: WebhookMetrics(registry: registry), logger: logger)
+            sink: LoggingNodeEventSink(logger: logger), metrics: metrics.webhook, logger: logger)
         var webhookRouter = HTTPRouter()
         webhookRouter.add("POST", Endpoints.validatePath) { request in webhook.handle(request) }
         HealthEndpoints.addHealth(to: &webhookRouter, readiness: readiness, extraPaths: ["/health"])
@@ -76,7 +74,7 @@ public struct Application: Sendable {
             makeServer(
                 "webhook", port: configuration.webhookPort, router: webhookRouter,
                 tls: configuration.tls ? reloader : nil,
-                observer: serverMetrics.serverObserver(listener: "webhook")))
+                observer: metrics.webhookListener))
 
         // TODO(#5): the healing scheduler joins between the reloader and the webhook.
         let group = ServiceGroup(

@@ -50,7 +50,8 @@ public final class HTTPServer: Sendable {
                 loops.append(loop)
                 listeners.append(
                     ListenerLoop(
-                        listener: fd, loop: loop, configuration: configuration, handler: handler, tlsContext: tlsContext,
+                        listener: fd, loop: loop, configuration: configuration, handler: handler,
+                        tlsContext: tlsContext,
                         observer: observer, logger: logger))
             }
         } catch {

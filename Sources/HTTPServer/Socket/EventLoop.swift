@@ -48,11 +48,13 @@ final class EventLoop: @unchecked Sendable {
     /// Starts the loop's thread.
     func start() {
         let box = Unmanaged.passRetained(self)
-        pthread_create(&thread, nil, { argument in
-            let loop = Unmanaged<EventLoop>.fromOpaque(argument!).takeRetainedValue()
-            loop.runLoop()
-            return nil
-        }, box.toOpaque())
+        pthread_create(
+            &thread, nil,
+            { argument in
+                let loop = Unmanaged<EventLoop>.fromOpaque(argument!).takeRetainedValue()
+                loop.runLoop()
+                return nil
+            }, box.toOpaque())
     }
 
     /// Stops the loop after the closures already handed to it have run, and waits for its thread to end.

@@ -8,7 +8,9 @@ enum Socket {
     /// each event loop own a listener on the same port, so the kernel spreads new connections across loops.
     static func listen(host: String, port: Int, backlog: Int32) throws(SocketError) -> Int32 {
         let address = try SocketAddress(host: host, port: port)
-        let fd = socket(Int32(address.family), Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        let fd = socket(
+            Int32(address.family),
+            Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw .lastError("socket") }
         do {
             try setOption(fd, SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR")
@@ -96,7 +98,9 @@ enum Socket {
         shutdown(fd, Int32(SHUT_WR))
     }
 
-    private static func setOption(_ fd: Int32, _ level: Int32, _ name: Int32, _ value: Int32, _ label: String) throws(SocketError) {
+    private static func setOption(
+        _ fd: Int32, _ level: Int32, _ name: Int32, _ value: Int32, _ label: String
+    ) throws(SocketError) {
         var value = value
         guard setsockopt(fd, level, name, &value, socklen_t(MemoryLayout<Int32>.size)) == 0 else {
             throw .lastError("setsockopt \(label)")

@@ -8,7 +8,9 @@ struct SocketAddress {
     private var length: socklen_t
 
     init(host: String, port: Int) throws(SocketError) {
-        guard (0...65535).contains(port) else { throw SocketError(call: "bind: port \(port) is out of range", errorNumber: EINVAL) }
+        guard (0...65535).contains(port) else {
+            throw SocketError(call: "bind: port \(port) is out of range", errorNumber: EINVAL)
+        }
         var v6 = sockaddr_in6()
         var v4 = sockaddr_in()
         if inet_pton(AF_INET6, host, &v6.sin6_addr) == 1 {

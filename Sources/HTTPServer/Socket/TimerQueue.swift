@@ -32,7 +32,8 @@ struct TimerQueue {
         guard let first = heap.first else { return 1000 }
         let remaining = now.duration(to: first.deadline)
         if remaining <= .zero { return 0 }
-        let milliseconds = remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000 + 1
+        let milliseconds =
+            remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000 + 1
         return Int32(min(milliseconds, 1000))
     }
 

@@ -1,5 +1,5 @@
-import Foundation
 internal import COpenSSL
+import Foundation
 
 /// A certificate chain and its private key, read from PEM files into memory and checked: the key matches the
 /// leaf, the key is RSA of at least 2048 bits or ECDSA on P-256 or P-384. PKCS#8, SEC1 ("EC PRIVATE KEY") and
@@ -15,7 +15,9 @@ public struct CertificatePair: Sendable, Equatable {
 
     /// Reads both files, following symlinks (a mounted Secret's `..data` link). The error names the file.
     public static func read(certificateFile: String, keyFile: String) throws(TLSError) -> CertificatePair {
-        CertificatePair(certificatePEM: try readFile(certificateFile, role: "certificate"), keyPEM: try readFile(keyFile, role: "key"))
+        CertificatePair(
+            certificatePEM: try readFile(certificateFile, role: "certificate"),
+            keyPEM: try readFile(keyFile, role: "key"))
     }
 
     static func readFile(_ path: String, role: String) throws(TLSError) -> [UInt8] {
@@ -59,7 +61,8 @@ final class LoadedCertificates {
         }
         guard let key else {
             certificates.forEach { X509_free($0) }
-            throw TLSError.fromQueue("the key file holds no readable PEM private key (PKCS#8, SEC1 or PKCS#1, unencrypted)")
+            throw TLSError.fromQueue(
+                "the key file holds no readable PEM private key (PKCS#8, SEC1 or PKCS#1, unencrypted)")
         }
         self.leaf = leaf
         self.chain = Array(certificates.dropFirst())
@@ -89,7 +92,8 @@ final class LoadedCertificates {
             EVP_PKEY_get_group_name(key, &name, name.count, &length)
             let group = String(decoding: name.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
             guard group == "prime256v1" || group == "secp384r1" else {
-                throw TLSError("the ECDSA key is on curve \(group); P-256 (prime256v1) or P-384 (secp384r1) is required")
+                throw TLSError(
+                    "the ECDSA key is on curve \(group); P-256 (prime256v1) or P-384 (secp384r1) is required")
             }
         default:
             throw TLSError("the key is neither RSA nor ECDSA")

@@ -14,7 +14,10 @@ public final class CertificateReloader: Sendable {
         public var loaded: @Sendable (_ notAfterSeconds: Int64) -> Void
         public var refused: @Sendable (TLSError) -> Void
 
-        public init(loaded: @escaping @Sendable (Int64) -> Void = { _ in }, refused: @escaping @Sendable (TLSError) -> Void = { _ in }) {
+        public init(
+            loaded: @escaping @Sendable (Int64) -> Void = { _ in },
+            refused: @escaping @Sendable (TLSError) -> Void = { _ in }
+        ) {
             self.loaded = loaded
             self.refused = refused
         }
@@ -41,7 +44,8 @@ public final class CertificateReloader: Sendable {
     private let state: Mutex<State>
 
     public init(
-        certificateFile: String, keyFile: String, clientCAFile: String? = nil, observer: Observer = Observer(), logger: Logger
+        certificateFile: String, keyFile: String, clientCAFile: String? = nil, observer: Observer = Observer(),
+        logger: Logger
     ) throws(TLSError) {
         self.certificateFile = certificateFile
         self.keyFile = keyFile

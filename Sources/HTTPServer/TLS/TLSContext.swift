@@ -1,5 +1,5 @@
-import Foundation
 internal import COpenSSL
+import Foundation
 
 /// A server TLS configuration (`SSL_CTX`): one certificate pair, TLS 1.2 and 1.3 only, forward-secret AEAD
 /// suites only, no renegotiation, no compression, ALPN `http/1.1`, and optionally required client certificates.
@@ -29,17 +29,30 @@ public final class TLSContext: @unchecked Sendable {
         vigilante_ssl_ctx_set_max_proto_version(context, TLS1_3_VERSION)
         vigilante_ssl_ctx_set_server_options(context)
         // Partial writes let the loop write what the socket takes; the buffer may move between retries.
-        vigilante_ssl_ctx_set_mode(context, Int(SSL_MODE_ENABLE_PARTIAL_WRITE) | Int(SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER) | Int(SSL_MODE_RELEASE_BUFFERS))
-        guard SSL_CTX_set_cipher_list(context, Self.tls12Ciphers) == 1 else { throw .fromQueue("SSL_CTX_set_cipher_list") }
-        guard vigilante_ssl_ctx_set1_groups_list(context, "X25519:P-256:P-384") == 1 else { throw .fromQueue("set groups") }
+        vigilante_ssl_ctx_set_mode(
+            context,
+            Int(SSL_MODE_ENABLE_PARTIAL_WRITE) | Int(SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER)
+                | Int(SSL_MODE_RELEASE_BUFFERS))
+        guard SSL_CTX_set_cipher_list(context, Self.tls12Ciphers) == 1 else {
+            throw .fromQueue("SSL_CTX_set_cipher_list")
+        }
+        guard vigilante_ssl_ctx_set1_groups_list(context, "X25519:P-256:P-384") == 1 else {
+            throw .fromQueue("set groups")
+        }
         vigilante_ssl_ctx_use_http11_alpn(context)
 
-        guard SSL_CTX_use_certificate(context, certificates.leaf) == 1 else { throw .fromQueue("SSL_CTX_use_certificate") }
+        guard SSL_CTX_use_certificate(context, certificates.leaf) == 1 else {
+            throw .fromQueue("SSL_CTX_use_certificate")
+        }
         for intermediate in certificates.chain {
-            guard vigilante_ssl_ctx_add1_chain_cert(context, intermediate) == 1 else { throw .fromQueue("adding a chain certificate") }
+            guard vigilante_ssl_ctx_add1_chain_cert(context, intermediate) == 1 else {
+                throw .fromQueue("adding a chain certificate")
+            }
         }
         guard SSL_CTX_use_PrivateKey(context, certificates.key) == 1 else { throw .fromQueue("SSL_CTX_use_PrivateKey") }
-        guard SSL_CTX_check_private_key(context) == 1 else { throw .fromQueue("the private key does not match the certificate") }
+        guard SSL_CTX_check_private_key(context) == 1 else {
+            throw .fromQueue("the private key does not match the certificate")
+        }
 
         if let clientCAFile {
             _ = try CertificatePair.readFile(clientCAFile, role: "client CA")

@@ -1,0 +1,30 @@
+import Testing
+
+@testable import HTTPServer
+
+@Suite struct TimerQueueTests {
+    @Test func dueTimers_runInDeadlineOrder_andCancelledOnesNever() {
+        var queue = TimerQueue()
+        let start = ContinuousClock.now
+        var fired: [Int] = []
+        _ = queue.add(deadline: start + .seconds(3)) { fired.append(3) }
+        let cancelled = queue.add(deadline: start + .seconds(2)) { fired.append(2) }
+        _ = queue.add(deadline: start + .seconds(1)) { fired.append(1) }
+        _ = queue.add(deadline: start + .seconds(9)) { fired.append(9) }
+        queue.cancel(cancelled)
+
+        queue.runDue(now: start + .seconds(5))
+
+        #expect(fired == [1, 3])
+        #expect(!queue.isEmpty)
+    }
+
+    @Test func waitTime_isTheNextDeadline_cappedAtOneSecond() {
+        var queue = TimerQueue()
+        let start = ContinuousClock.now
+        #expect(queue.millisecondsUntilNext(now: start) == 1000)
+        _ = queue.add(deadline: start + .milliseconds(250)) {}
+        #expect((250...251).contains(queue.millisecondsUntilNext(now: start)))
+        #expect(queue.millisecondsUntilNext(now: start + .seconds(1)) == 0)
+    }
+}
