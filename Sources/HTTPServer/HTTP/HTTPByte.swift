@@ -29,6 +29,23 @@ enum HTTPByte {
         }
     }
 
+    /// What `uri-host [ ":" port ]` is made of (RFC 3986 §3.2.2: reg-name, IPv4, IP-literal in brackets).
+    @inline(__always)
+    static func isHostCharacter(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return true
+        case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "%"),
+            UInt8(ascii: "!"), UInt8(ascii: "$"), UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "("),
+            UInt8(ascii: ")"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: ","), UInt8(ascii: ";"),
+            UInt8(ascii: "="), UInt8(ascii: ":"), UInt8(ascii: "["), UInt8(ascii: "]"):
+            return true
+        default:
+            return false
+        }
+    }
+
     /// Visible ASCII (VCHAR without obs-text): what a request target may contain.
     @inline(__always)
     static func isVisibleASCII(_ byte: UInt8) -> Bool {

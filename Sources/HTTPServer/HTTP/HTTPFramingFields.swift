@@ -21,6 +21,10 @@ struct HTTPFramingFields {
         switch name.count {
         case 4 where HTTPByte.equalsIgnoringCase(name, "host"):
             hostCount += 1
+            // RFC 9112 §3.2: a Host with an invalid value is refused like a missing one (empty is allowed).
+            guard field.value.allSatisfy(HTTPByte.isHostCharacter) else {
+                throw .badRequest("the Host header field is not a host name with an optional port")
+            }
         case 6 where HTTPByte.equalsIgnoringCase(name, "expect"):
             expectsContinue = expectsContinue || HTTPByte.equalsIgnoringCase(field.value, "100-continue")
         case 10 where HTTPByte.equalsIgnoringCase(name, "connection"):

@@ -11,16 +11,13 @@ enum HTTPHeadParser {
     typealias Bytes = UnsafeBufferPointer<UInt8>.SubSequence
 
     /// `head` ends with CRLF CRLF and holds no bare LF; `HTTPRequestParser.scanHead` checked both.
-    static func parse(
-        _ head: Bytes, limits: HTTPParserLimits
-    ) throws(HTTPParseError) -> (
-        HTTPRequestHead, HTTPBodyFraming
-    ) {
+    static func parse(_ head: Bytes, fieldCount: Int) throws(HTTPParseError) -> (HTTPRequestHead, HTTPBodyFraming) {
         // Drop the empty line; every remaining line ends in CRLF.
         let lines = head[head.startIndex..<head.endIndex - 2]
         var lineStart = lines.startIndex
         var requestLine: HTTPRequestLine?
         var headers = HTTPHeaders()
+        headers.reserveCapacity(fieldCount)
         var framing = HTTPFramingFields()
         while lineStart < lines.endIndex {
             var lineEnd = lineStart

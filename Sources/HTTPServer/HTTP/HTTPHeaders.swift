@@ -57,6 +57,11 @@ public struct HTTPHeaders: Sendable, Sequence, Equatable, ExpressibleByDictionar
         }
     }
 
+    /// Lets the parser size the storage once from the number of field lines it counted.
+    mutating func reserveCapacity(_ count: Int) {
+        fields.reserveCapacity(count)
+    }
+
     public mutating func remove(name: String) {
         fields.removeAll { Self.namesMatch($0.name, name) }
     }
@@ -73,6 +78,8 @@ public struct HTTPHeaders: Sendable, Sequence, Equatable, ExpressibleByDictionar
 
     /// ASCII case-insensitive equality; header names are tokens, so non-ASCII bytes only ever match themselves.
     static func namesMatch(_ lhs: String, _ rhs: String) -> Bool {
+        // The UTF-8 count of a native String is stored, so most mismatches cost one comparison.
+        guard lhs.utf8.count == rhs.utf8.count else { return false }
         var left = lhs.utf8.makeIterator()
         var right = rhs.utf8.makeIterator()
         while true {

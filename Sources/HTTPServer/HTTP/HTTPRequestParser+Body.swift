@@ -89,7 +89,7 @@ extension HTTPRequestParser {
                 status: .payloadTooLarge, reason: "chunked body exceeds the limit of \(limits.maxBodyBytes) bytes")
         }
         if body.isEmpty && size > 0 {
-            body.reserveCapacity(size)
+            body.reserveCapacity(min(size, Self.maxUpfrontBodyReservation))
         }
         readIndex = lf + 1
         return size

@@ -47,6 +47,10 @@ public struct HTTPRequestParser: Sendable {
     /// memory on an idle keep-alive connection.
     static let retainedBufferCapacity = 64 * 1024
 
+    /// At most this much body storage is reserved from an announced length before the bytes arrive, so clients
+    /// that announce the maximum and then stall do not each pin that much address space; larger bodies grow.
+    static let maxUpfrontBodyReservation = 1024 * 1024
+
     public init(limits: HTTPParserLimits) {
         self.limits = limits
     }
@@ -132,9 +136,10 @@ public struct HTTPRequestParser: Sendable {
                 return nil
             }
             let start = readIndex
-            let limits = limits
+            // The scan counted the request line and every field line.
+            let fieldCount = scan.lineCount - 1
             let (head, framing) = try buffer.withUnsafeBufferPointer { bytes throws(HTTPParseError) in
-                try HTTPHeadParser.parse(bytes[start..<start + headLength], limits: limits)
+                try HTTPHeadParser.parse(bytes[start..<start + headLength], fieldCount: fieldCount)
             }
             readIndex += headLength
             body = []
@@ -149,7 +154,7 @@ public struct HTTPRequestParser: Sendable {
                         status: .payloadTooLarge,
                         reason: "Content-Length \(length) exceeds the limit of \(limits.maxBodyBytes) bytes")
                 }
-                body.reserveCapacity(length)
+                body.reserveCapacity(min(length, Self.maxUpfrontBodyReservation))
                 phase = .body(head, .length(remaining: length))
             case .chunked:
                 phase = .body(head, .chunkSizeLine)
