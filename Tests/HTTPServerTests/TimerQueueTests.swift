@@ -13,10 +13,23 @@ import Testing
         _ = queue.add(deadline: start + .seconds(9)) { fired.append(9) }
         queue.cancel(cancelled)
 
-        queue.runDue(now: start + .seconds(5))
+        for action in queue.takeDue(now: start + .seconds(5)) { action() }
 
         #expect(fired == [1, 3])
         #expect(!queue.isEmpty)
+    }
+
+    @Test func anAction_mayScheduleAnotherTimer() {
+        var queue = TimerQueue()
+        let start = ContinuousClock.now
+        var fired = 0
+        _ = queue.add(deadline: start) { fired += 1 }
+        for action in queue.takeDue(now: start) {
+            action()
+            _ = queue.add(deadline: start + .seconds(1)) { fired += 10 }
+        }
+        for action in queue.takeDue(now: start + .seconds(2)) { action() }
+        #expect(fired == 11)
     }
 
     @Test func waitTime_isTheNextDeadline_cappedAtOneSecond() {

@@ -196,18 +196,19 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
         let handler = owner.handler
         let loop = self.loop
         let keepAlive = request.head.keepAlive
+        let version = request.head.version
         Task {
             let response = await handler.handle(request)
-            loop.execute { self.respond(response, keepAlive: keepAlive) }
+            loop.execute { self.respond(response, keepAlive: keepAlive, version: version) }
         }
     }
 
     // MARK: Writing
 
-    private func respond(_ response: HTTPResponse, keepAlive: Bool) {
+    private func respond(_ response: HTTPResponse, keepAlive: Bool, version: HTTPVersion = .http1_1) {
         guard phase != .closed else { return }
         keepAliveAfterWrite = keepAlive && !isDraining
-        HTTPResponseEncoder.encode(response, keepAlive: keepAliveAfterWrite, into: &output)
+        HTTPResponseEncoder.encode(response, keepAlive: keepAliveAfterWrite, requestVersion: version, into: &output)
         phase = .writing
         arm(configuration.writeTimeout)
         flush()

@@ -119,7 +119,7 @@ final class EventLoop: @unchecked Sendable {
                 handlers[fd]?.handleEvents(events[i].events)
             }
             runPendingTasks()
-            timers.runDue(now: .now)
+            for action in timers.takeDue(now: .now) { action() }
         }
         runPendingTasks()
     }

@@ -37,12 +37,15 @@ struct TimerQueue {
         return Int32(min(milliseconds, 1000))
     }
 
-    /// Runs every action whose deadline has passed, earliest first.
-    mutating func runDue(now: ContinuousClock.Instant) {
+    /// Removes and returns the actions whose deadline has passed, earliest first. The caller runs them after
+    /// this returns: an action may schedule a new timer, which must not happen while the queue is being changed.
+    mutating func takeDue(now: ContinuousClock.Instant) -> [() -> Void] {
+        var due: [() -> Void] = []
         while let first = heap.first, first.deadline <= now {
             popHead()
-            if let action = actions.removeValue(forKey: first.id) { action() }
+            if let action = actions.removeValue(forKey: first.id) { due.append(action) }
         }
+        return due
     }
 
     var isEmpty: Bool { actions.isEmpty }
