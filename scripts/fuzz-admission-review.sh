@@ -23,7 +23,7 @@ flags=("-sanitize=fuzzer,address" -parse-as-library -O -g -swift-version 6
 
 echo "==> compiling the Kubernetes models and the decoder with -sanitize=fuzzer,address"
 swiftc "${flags[@]}" -module-name Kubernetes -wmo -emit-module -emit-module-path "$out/Kubernetes.swiftmodule" \
-    -c Sources/Kubernetes/Models/*.swift -o "$out/Kubernetes.o"
+    -c Sources/Kubernetes/Models/*.swift Sources/Kubernetes/JSON/*.swift -o "$out/Kubernetes.o"
 swiftc "${flags[@]}" -module-name AdmissionReviewFuzz -I "$out" \
     Sources/Webhook/AdmissionReview.swift Sources/Webhook/AdmissionResponse.swift Fuzz/AdmissionReviewFuzz/main.swift \
     "$out/Kubernetes.o" -o "$out/fuzz"

@@ -1,61 +1,132 @@
 import Kubernetes
 
-/// The parts of an `admission.k8s.io/v1` or `v1beta1` AdmissionReview the webhook reads. Both versions have
-/// the same request shape. The reviewed object is decoded as a Node only when the review is about a Node;
-/// anything else in it is skipped, never materialised.
-struct AdmissionReview: Decodable {
+/// The parts of an `admission.k8s.io/v1` or `v1beta1` AdmissionReview the webhook reads (both versions share the
+/// request shape), read with `JSONReader`: the envelope's few fields, and the reviewed Node's name, labels,
+/// annotations and conditions — nothing else of the ~20 KB a Node review carries is materialised.
+struct AdmissionReview {
     static let supportedVersions = ["admission.k8s.io/v1", "admission.k8s.io/v1beta1"]
 
     var apiVersion: String?
     var kind: String?
     var request: Request?
 
-    struct Request: Decodable {
-        var uid: String
-        var kind: GroupVersionKind?
-        var resource: GroupVersionResource?
+    struct Request {
+        var uid: String?
+        /// `kind.group` and `kind.kind` of the reviewed object.
+        var objectGroup: String?
+        var objectKind: String?
         var subResource: String?
         var name: String?
         /// CREATE, UPDATE, DELETE or CONNECT.
         var operation: String?
-        var dryRun: Bool?
-        /// The Node after the change (CREATE, UPDATE); `nil` when the review is not about a Node.
+        var dryRun = false
+        /// The reviewed Node: the new one for CREATE and UPDATE, the old one for DELETE; `nil` for other kinds.
         var node: Node?
-        /// The Node before the change (UPDATE, DELETE).
-        var oldNode: Node?
-
-        enum CodingKeys: String, CodingKey {
-            case uid, kind, resource, subResource, name, operation, dryRun, object, oldObject
-        }
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            uid = try container.decode(String.self, forKey: .uid)
-            kind = try container.decodeIfPresent(GroupVersionKind.self, forKey: .kind)
-            resource = try container.decodeIfPresent(GroupVersionResource.self, forKey: .resource)
-            subResource = try container.decodeIfPresent(String.self, forKey: .subResource)
-            name = try container.decodeIfPresent(String.self, forKey: .name)
-            operation = try container.decodeIfPresent(String.self, forKey: .operation)
-            dryRun = try container.decodeIfPresent(Bool.self, forKey: .dryRun)
-            if kind?.isNode == true {
-                node = try container.decodeIfPresent(Node.self, forKey: .object)
-                oldNode = try container.decodeIfPresent(Node.self, forKey: .oldObject)
-            }
-        }
-    }
-
-    struct GroupVersionKind: Decodable {
-        var group: String?
-        var version: String?
-        var kind: String?
 
         /// `core/v1` Node: the empty group.
-        var isNode: Bool { (group ?? "") == "" && kind == "Node" }
+        var isNode: Bool { (objectGroup ?? "") == "" && objectKind == "Node" }
     }
 
-    struct GroupVersionResource: Decodable {
-        var group: String?
-        var version: String?
-        var resource: String?
+    /// Why a body is not a readable AdmissionReview: which field, and what was wrong at which byte.
+    struct DecodingError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static func decode(_ body: [UInt8]) throws(DecodingError) -> AdmissionReview {
+        var objectRange: Range<Int>?
+        var oldObjectRange: Range<Int>?
+        var path = ""
+        var review = AdmissionReview()
+        do throws(JSONReadError) {
+            review = try JSONReader.read(body) { (reader: inout JSONReader) throws(JSONReadError) in
+                var review = AdmissionReview()
+                path = ""
+                guard try reader.peek() == .object else { throw reader.error("expected an object") }
+                try reader.readObject { (key: JSONKey, reader: inout JSONReader) throws(JSONReadError) in
+                    if key == "apiVersion" {
+                        path = "apiVersion"
+                        review.apiVersion = try reader.readOptionalString()
+                    } else if key == "kind" {
+                        path = "kind"
+                        review.kind = try reader.readOptionalString()
+                    } else if key == "request", try !reader.readNull() {
+                        path = "request"
+                        review.request = try readRequest(
+                            &reader, path: &path, object: &objectRange, oldObject: &oldObjectRange)
+                    } else {
+                        try reader.skipValue()
+                    }
+                    path = ""
+                }
+                return review
+            }
+        } catch {
+            throw DecodingError(description: path.isEmpty ? "\(error)" : "\(path): \(error)")
+        }
+        if var request = review.request, request.isNode {
+            let preferred =
+                request.operation == "DELETE" ? [oldObjectRange, objectRange] : [objectRange, oldObjectRange]
+            if let range = preferred.compactMap({ $0 }).first {
+                request.node = try readNode(
+                    body, range, path: range == objectRange ? "request.object" : "request.oldObject")
+            }
+            review.request = request
+        }
+        return review
+    }
+
+    private static func readRequest(
+        _ reader: inout JSONReader, path: inout String, object: inout Range<Int>?, oldObject: inout Range<Int>?
+    ) throws(JSONReadError) -> Request {
+        var request = Request()
+        try reader.readObject { (key: JSONKey, reader: inout JSONReader) throws(JSONReadError) in
+            path = "request." + key.string
+            if key == "uid" {
+                request.uid = try reader.readOptionalString()
+            } else if key == "kind", try !reader.readNull() {
+                try reader.readObject { (key: JSONKey, reader: inout JSONReader) throws(JSONReadError) in
+                    if key == "group" {
+                        request.objectGroup = try reader.readOptionalString()
+                    } else if key == "kind" {
+                        request.objectKind = try reader.readOptionalString()
+                    } else {
+                        try reader.skipValue()
+                    }
+                }
+            } else if key == "subResource" {
+                request.subResource = try reader.readOptionalString()
+            } else if key == "name" {
+                request.name = try reader.readOptionalString()
+            } else if key == "operation" {
+                request.operation = try reader.readOptionalString()
+            } else if key == "dryRun" {
+                request.dryRun = try reader.readNull() ? false : reader.readBool()
+            } else if key == "object" {
+                object = try reader.readNull() ? nil : reader.captureValue()
+            } else if key == "oldObject" {
+                oldObject = try reader.readNull() ? nil : reader.captureValue()
+            } else {
+                try reader.skipValue()
+            }
+        }
+        path = "request"
+        return request
+    }
+
+    private static func readNode(_ body: [UInt8], _ range: Range<Int>, path: String) throws(DecodingError) -> Node {
+        let result: Result<Node, JSONReadError> = body.withUnsafeBufferPointer { buffer in
+            var reader = JSONReader(UnsafeBufferPointer(rebasing: buffer[range]))
+            do throws(JSONReadError) {
+                return .success(try Node(reading: &reader))
+            } catch {
+                return .failure(error)
+            }
+        }
+        do {
+            return try result.get()
+        } catch {
+            throw DecodingError(
+                description: "\(path): \(error.message) at byte \(error.offset + range.lowerBound)")
+        }
     }
 }

@@ -41,9 +41,9 @@ public struct AdmissionWebhook: Sendable {
         }
         let review: AdmissionReview
         do {
-            review = try JSONDecoder().decode(AdmissionReview.self, from: Data(request.body))
+            review = try AdmissionReview.decode(request.body)
         } catch {
-            return (refusal(.badRequest, "the body is not an AdmissionReview: \(Self.describe(error))"), nil, .invalid)
+            return (refusal(.badRequest, "the body is not an AdmissionReview: \(error)"), nil, .invalid)
         }
         guard review.kind == "AdmissionReview", let apiVersion = review.apiVersion,
             AdmissionReview.supportedVersions.contains(apiVersion)
@@ -55,26 +55,25 @@ public struct AdmissionWebhook: Sendable {
                         + "\(review.kind ?? "(none)") apiVersion \(review.apiVersion ?? "(none)")"), nil, .invalid
             )
         }
-        guard let admission = review.request, !admission.uid.isEmpty else {
+        guard let admission = review.request, let uid = admission.uid, !uid.isEmpty else {
             return (refusal(.badRequest, "the AdmissionReview has no request with a uid"), nil, .invalid)
         }
         let answer = HTTPResponse(
             status: .ok, headers: HTTPHeaders([("Content-Type", "application/json")]),
-            body: AdmissionResponse.allowed(apiVersion: apiVersion, uid: admission.uid))
+            body: AdmissionResponse.allowed(apiVersion: apiVersion, uid: uid))
         return (answer, admission.operation, forward(admission))
     }
 
     /// Hands a Node event to the sink; returns the metric result.
     private func forward(_ admission: AdmissionReview.Request) -> WebhookMetrics.Result {
-        guard admission.kind?.isNode == true,
+        guard admission.isNode,
             let operation = admission.operation.flatMap(NodeEvent.Operation.init(rawValue:))
         else { return .ignored }
-        guard admission.dryRun != true else {
+        guard !admission.dryRun else {
             logger.debug("Dry-run review answered without effect", metadata: ["node": "\(admission.name ?? "")"])
             return .dryRun
         }
-        let node = operation == .delete ? admission.oldNode ?? admission.node : admission.node ?? admission.oldNode
-        guard var node else { return .ignored }
+        guard var node = admission.node else { return .ignored }
         if node.metadata.name == nil { node.metadata.name = admission.name }
         sink.nodeChanged(NodeEvent(operation: operation, node: node, subResource: admission.subResource))
         return .allowed
@@ -83,22 +82,5 @@ public struct AdmissionWebhook: Sendable {
     private func refusal(_ status: HTTPStatus, _ message: String) -> HTTPResponse {
         logger.notice("Refused an admission request", metadata: ["status": "\(status.code)", "reason": "\(message)"])
         return .text(status, message + "\n")
-    }
-
-    /// DecodingError's own text names Swift types; say where in the JSON it went wrong instead.
-    private static func describe(_ error: any Error) -> String {
-        guard let error = error as? DecodingError else { return "invalid JSON" }
-        func path(_ context: DecodingError.Context) -> String {
-            let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-            return keys.isEmpty ? "the document" : String(keys.drop { $0 == "." })
-        }
-        switch error {
-        case .dataCorrupted(let context):
-            return context.codingPath.isEmpty ? "invalid JSON" : "invalid value at \(path(context))"
-        case .keyNotFound(let key, let context):
-            return "\(path(context)).\(key.stringValue) is missing".replacingOccurrences(of: "the document.", with: "")
-        case .typeMismatch(_, let context), .valueNotFound(_, let context): return "\(path(context)) has the wrong type"
-        @unknown default: return "invalid JSON"
-        }
     }
 }

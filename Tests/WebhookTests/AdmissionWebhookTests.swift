@@ -131,8 +131,9 @@ final class RecordingSink: NodeEventSink {
 
     @Test(arguments: [
         ("", "the request body is empty; expected an AdmissionReview"),
-        ("not json", "the body is not an AdmissionReview: invalid JSON"),
-        ("[1,2]", "the body is not an AdmissionReview: the document has the wrong type"),
+        ("not json", "the body is not an AdmissionReview: expected an object at byte 0"),
+        ("[1,2]", "the body is not an AdmissionReview: expected an object at byte 0"),
+        (#"{"kind":"AdmissionReview""#, "the body is not an AdmissionReview: unexpected end of data at byte 25"),
         (
             #"{"kind":"Pod","apiVersion":"v1"}"#,
             "expected kind AdmissionReview with apiVersion admission.k8s.io/v1 or v1beta1, got kind Pod apiVersion v1"
@@ -147,11 +148,11 @@ final class RecordingSink: NodeEventSink {
         ),
         (
             #"{"kind":"AdmissionReview","apiVersion":"admission.k8s.io/v1","request":{"operation":"CREATE"}}"#,
-            "the body is not an AdmissionReview: request.uid is missing"
+            "the AdmissionReview has no request with a uid"
         ),
         (
             #"{"kind":"AdmissionReview","apiVersion":"admission.k8s.io/v1","request":{"uid":7}}"#,
-            "the body is not an AdmissionReview: request.uid has the wrong type"
+            "the body is not an AdmissionReview: request.uid: expected a string at byte 78"
         ),
     ])
     func malformedBody_gets400WithAMessage(body: String, message: String) {

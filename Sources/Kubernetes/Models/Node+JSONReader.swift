@@ -1,0 +1,49 @@
+extension Node {
+    /// Reads a Node, taking name, labels, annotations and conditions and skipping everything else.
+    public init(reading reader: inout JSONReader) throws(JSONReadError) {
+        var metadata = ObjectMeta()
+        var conditions: [Condition]?
+        try reader.readObject { (key: JSONKey, reader: inout JSONReader) throws(JSONReadError) in
+            if key == "metadata", try !reader.readNull() {
+                try reader.readObject { (key: JSONKey, reader: inout JSONReader) throws(JSONReadError) in
+                    if key == "name" {
+                        metadata.name = try reader.readOptionalString()
+                    } else if key == "labels" {
+                        metadata.labels = try reader.readStringMap()
+                    } else if key == "annotations" {
+                        metadata.annotations = try reader.readStringMap()
+                    } else if key == "uid" {
+                        metadata.uid = try reader.readOptionalString()
+                    } else if key == "resourceVersion" {
+                        metadata.resourceVersion = try reader.readOptionalString()
+                    } else {
+                        try reader.skipValue()
+                    }
+                }
+            } else if key == "status", try !reader.readNull() {
+                try reader.readObject { (key: JSONKey, reader: inout JSONReader) throws(JSONReadError) in
+                    guard key == "conditions", try !reader.readNull() else { return try reader.skipValue() }
+                    var list: [Condition] = []
+                    try reader.readArray { (reader: inout JSONReader) throws(JSONReadError) in
+                        var type = ""
+                        var status = ""
+                        try reader.readObject { (key: JSONKey, reader: inout JSONReader) throws(JSONReadError) in
+                            if key == "type" {
+                                type = try reader.readOptionalString() ?? ""
+                            } else if key == "status" {
+                                status = try reader.readOptionalString() ?? ""
+                            } else {
+                                try reader.skipValue()
+                            }
+                        }
+                        list.append(Condition(type: type, status: status))
+                    }
+                    conditions = list
+                }
+            } else {
+                try reader.skipValue()
+            }
+        }
+        self.init(metadata: metadata, status: conditions.map { Status(conditions: $0) })
+    }
+}
