@@ -1,0 +1,107 @@
+"""Fixtures of the black-box integration tests: a private copy of the vigilante binary, test certificates, and
+vigilante processes listening on ports picked by the kernel."""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import subprocess
+import time
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pytest
+
+from integration_support import MAX_BODY_BYTES, PKI, REPO_ROOT, Vigilante, make_pki
+
+# Raised once for the whole session: some tests hold a thousand or more connections open.
+_soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+_wanted = 8192 if _hard == resource.RLIM_INFINITY else min(_hard, 8192)
+if _soft != resource.RLIM_INFINITY and _soft < _wanted:
+    resource.setrlimit(resource.RLIMIT_NOFILE, (_wanted, _hard))
+
+
+@pytest.fixture(scope="session")
+def vigilante_bin(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the built binary (VIGILANTE_BIN, or .build/debug/vigilante), so that a rebuild during the session
+    changes nothing. Fails (not skips) when the binary is missing."""
+    path = Path(os.environ.get("VIGILANTE_BIN", REPO_ROOT / ".build" / "debug" / "vigilante"))
+    if not path.is_absolute():
+        path = REPO_ROOT / path
+    if not (path.is_file() and os.access(path, os.X_OK)):
+        pytest.fail(f"the vigilante binary is missing at {path}: run `swift build` in {REPO_ROOT} first, "
+                    "or set VIGILANTE_BIN to a built binary", pytrace=False)
+    copy = tmp_path_factory.mktemp("bin") / "vigilante"
+    # The binary may be in the middle of a rebuild: copy it once its size and time have been stable for a
+    # moment, and check that the copy runs (`vigilante version`); retry for a bounded time.
+    deadline = time.monotonic() + 120
+    while True:
+        before = path.stat()
+        time.sleep(0.5)
+        after = path.stat()
+        if (before.st_size, before.st_mtime_ns) == (after.st_size, after.st_mtime_ns):
+            shutil.copy2(path, copy)
+            result = subprocess.run([str(copy), "version"], capture_output=True, timeout=30,
+                                    env={**os.environ, "SWIFT_BACKTRACE": "enable=no"})
+            if result.returncode == 0 and path.stat().st_mtime_ns == after.st_mtime_ns:
+                return copy
+        if time.monotonic() > deadline:
+            pytest.fail(f"no runnable copy of {path} within 120 s (it keeps changing, or `vigilante version` "
+                        f"fails: {result.returncode if 'result' in locals() else '-'})", pytrace=False)
+        time.sleep(2)
+
+
+@pytest.fixture(scope="session")
+def pki(tmp_path_factory: pytest.TempPathFactory) -> PKI:
+    """CAs and certificates made for this session; keys live only in the session's temporary directory."""
+    return make_pki(tmp_path_factory.mktemp("pki"))
+
+
+@pytest.fixture
+def launch(vigilante_bin: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., Vigilante]]:
+    """Starts vigilante processes for one test (keyword arguments of Vigilante); each is stopped afterwards."""
+    started: list[Vigilante] = []
+
+    def start(**kwargs) -> Vigilante:
+        server = Vigilante(vigilante_bin, tmp_path_factory.mktemp("vigilante"), **kwargs)
+        started.append(server)
+        return server.start()
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+class SharedServer:
+    """One vigilante for the many tests that only need a healthy server: HTTPS webhook with the ECDSA certificate
+    A, plain-HTTP metrics, max_body_bytes 65536. A test that kills it fails; the next test gets a new one, so that
+    one crash is reported once and does not fail every later test."""
+
+    def __init__(self, binary: Path, pki: PKI, factory: pytest.TempPathFactory):
+        self.binary, self.pki, self.factory = binary, pki, factory
+        self.current: Vigilante | None = None
+
+    def get(self) -> Vigilante:
+        if self.current is None or not self.current.alive():
+            if self.current is not None:
+                self.current.stop()
+            self.current = Vigilante(self.binary, self.factory.mktemp("shared-vigilante"), cert=self.pki.server_a,
+                                     config={"webhook": {"max_body_bytes": MAX_BODY_BYTES}}).start()
+        return self.current
+
+
+@pytest.fixture(scope="session")
+def shared_servers(vigilante_bin: Path, pki: PKI, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SharedServer]:
+    shared = SharedServer(vigilante_bin, pki, tmp_path_factory)
+    yield shared
+    if shared.current is not None:
+        shared.current.stop()
+
+
+@pytest.fixture
+def server(shared_servers: SharedServer) -> Iterator[Vigilante]:
+    """The shared server; the test fails when the server is dead after it."""
+    server = shared_servers.get()
+    yield server
+    server.assert_alive()

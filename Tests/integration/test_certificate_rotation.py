@@ -1,0 +1,159 @@
+"""Scenario: cert-manager renews the webhook certificate and the kubelet swaps the `..data` symlink of the mounted
+Secret, while the API server keeps calling. No request may fail; new connections get the new certificate; a bad
+new pair is refused and the old one kept."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import ssl
+import threading
+import time
+from pathlib import Path
+
+from integration_support import (PKI, Issued, ResponseReader, Vigilante, build_request, client_context, connect,
+                                 expected_answer, metric, peer_serial, review, scrape, wait_until)
+
+
+class SecretVolume:
+    """A directory laid out like a mounted Kubernetes Secret: dir/..<timestamp>/tls.{crt,key}, dir/..data ->
+    ..<timestamp>, dir/tls.crt -> ..data/tls.crt, dir/tls.key -> ..data/tls.key."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        directory.mkdir(parents=True, exist_ok=True)
+        self.generation = 0
+        self.current: str | None = None
+
+    def publish(self, cert_from: Issued, key_from: Issued, remove_old: bool = True) -> None:
+        """Writes a new timestamped directory and swaps ..data to it atomically, as the kubelet's atomic writer."""
+        self.generation += 1
+        name = f"..2026_01_{self.generation:02d}_00_00_00.{os.getpid()}"
+        target = self.directory / name
+        target.mkdir()
+        shutil.copyfile(cert_from.cert_file, target / "tls.crt")
+        shutil.copyfile(key_from.key_file, target / "tls.key")
+        temporary = self.directory / "..data_tmp"
+        os.symlink(name, temporary)
+        os.rename(temporary, self.directory / "..data")
+        for file in ("tls.crt", "tls.key"):
+            link = self.directory / file
+            if not link.is_symlink():
+                os.symlink(f"..data/{file}", link)
+        old, self.current = self.current, name
+        if old is not None and remove_old:
+            shutil.rmtree(self.directory / old)
+
+    @property
+    def cert_file(self) -> Path:
+        return self.directory / "tls.crt"
+
+    @property
+    def key_file(self) -> Path:
+        return self.directory / "tls.key"
+
+
+class RequestLoop(threading.Thread):
+    """POSTs reviews on a new, verified TLS connection each, as fast as it can (with a short pause), recording the
+    serial of the certificate each connection saw and every failure."""
+
+    def __init__(self, port: int, context: ssl.SSLContext):
+        super().__init__(name="request-loop", daemon=True)
+        self.port, self.context = port, context
+        self.stop_event = threading.Event()
+        self.lock = threading.Lock()
+        self.serials: list[tuple[float, int]] = []
+        self.failures: list[str] = []
+        self.count = 0
+
+    def run(self) -> None:
+        while not self.stop_event.is_set():
+            uid = f"rotation-{self.count}"
+            try:
+                with connect(self.port, context=self.context, timeout=5) as sock:
+                    serial = peer_serial(sock)
+                    sock.sendall(build_request("POST", "/validate", review(uid)))
+                    response = ResponseReader(sock).read_response("POST")
+                if response.status != 200 or response.json() != expected_answer("admission.k8s.io/v1", uid):
+                    raise AssertionError(f"unexpected answer {response}")
+                with self.lock:
+                    self.serials.append((time.monotonic(), serial))
+            except Exception as error:  # noqa: BLE001 - every failure is recorded and asserted on
+                with self.lock:
+                    self.failures.append(f"request {self.count}: {error!r}")
+            self.count += 1
+            self.stop_event.wait(0.01)
+
+    def seen_since(self, since: float) -> set[int]:
+        with self.lock:
+            return {serial for at, serial in self.serials if at >= since}
+
+    def stop(self) -> None:
+        self.stop_event.set()
+        self.join(timeout=10)
+
+
+def test_a_data_symlink_swap_rotates_the_certificate_without_failing_a_request(
+        launch, pki: PKI, tmp_path: Path) -> None:
+    volume = SecretVolume(tmp_path / "secret")
+    volume.publish(pki.server_a, pki.server_a)
+    server: Vigilante = launch(cert_file=volume.cert_file, key_file=volume.key_file)
+
+    def reloads(result: str) -> float:
+        return metric(scrape(server), "cops_vigilante_tls_certificate_reloads_total", result=result) or 0.0
+
+    def expiry() -> float | None:
+        return metric(scrape(server), "cops_vigilante_tls_certificate_expiry_timestamp_seconds")
+
+    assert expiry() == pki.server_a.not_after.timestamp()
+    successes_before = reloads("success")
+
+    # A keep-alive connection opened on certificate A must go on working after the swap.
+    old_connection = connect(server.webhook_port, context=client_context(pki))
+    old_reader = ResponseReader(old_connection)
+    assert peer_serial(old_connection) == pki.server_a.serial
+
+    loop = RequestLoop(server.webhook_port, client_context(pki))
+    loop.start()
+    try:
+        wait_until(lambda: pki.server_a.serial in loop.seen_since(0), timeout=10,
+                   message="the request loop never got an answer with certificate A")
+
+        # Swap to certificate B (same CA); the kubelet removes the old directory.
+        swapped_at = time.monotonic()
+        volume.publish(pki.server_b, pki.server_b)
+        wait_until(lambda: pki.server_b.serial in loop.seen_since(swapped_at), timeout=20, interval=0.2,
+                   message="no new connection saw certificate B within 20 s of the swap")
+        picked_up_at = min(at for at, serial in loop.serials if serial == pki.server_b.serial)
+        settled = time.monotonic()
+        wait_until(lambda: loop.seen_since(settled), timeout=5, message="the loop stopped answering")
+        assert loop.seen_since(settled) == {pki.server_b.serial}, "certificate A is still served after the reload"
+        assert reloads("success") >= successes_before + 1
+        assert expiry() == pki.server_b.not_after.timestamp(), "the expiry metric still shows certificate A"
+
+        old_connection.sendall(build_request("POST", "/validate", review("old-connection")))
+        response = old_reader.read_response("POST")
+        assert response.status == 200
+        assert response.json() == expected_answer("admission.k8s.io/v1", "old-connection")
+
+        # Swap to a mismatched pair (certificate B with key A): refused, counted, certificate B kept.
+        failures_before = reloads("failure")
+        bad_swap_at = time.monotonic()
+        volume.publish(pki.server_b, pki.server_a)
+        wait_until(lambda: reloads("failure") == failures_before + 1, timeout=20, interval=0.2,
+                   message=f"the mismatched pair was not counted as a failed reload within 20 s "
+                           f"(failures: {reloads('failure')})")
+        counted_at = time.monotonic()
+        wait_until(lambda: len(loop.seen_since(counted_at)) > 0, timeout=5, message="the loop stopped answering")
+        assert loop.seen_since(bad_swap_at) == {pki.server_b.serial}, "the mismatched pair was served"
+        assert reloads("failure") == 1
+        assert expiry() == pki.server_b.not_after.timestamp()
+        server.assert_alive()
+    finally:
+        loop.stop()
+        old_connection.close()
+
+    assert not loop.failures, f"{len(loop.failures)} of {loop.count} requests failed during the rotation: " \
+                              f"{loop.failures[:5]}"
+    assert loop.count > 50, f"only {loop.count} requests were made"
+    assert picked_up_at - swapped_at < 20

@@ -1,0 +1,111 @@
+"""Scenarios of HTTP/1.1 connection handling with Python's ssl and http.client: keep-alive reuse, HTTP/1.0,
+pipelining, and clients that go away in the middle of a request or a response."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import socket
+import struct
+import time
+
+from integration_support import (PKI, ResponseReader, Vigilante, build_request, client_context, connect,
+                                 expected_answer, request, review)
+
+
+def test_fifty_requests_reuse_one_keep_alive_connection(server: Vigilante, pki: PKI) -> None:
+    connection = http.client.HTTPSConnection("localhost", server.webhook_port, context=client_context(pki),
+                                             timeout=10)
+    try:
+        connection.connect()
+        first_socket = connection.sock
+        local_address = first_socket.getsockname()
+        for i in range(50):
+            uid = f"keep-alive-{i}"
+            connection.request("POST", "/validate", body=review(uid),
+                               headers={"Content-Type": "application/json"})
+            response = connection.getresponse()
+            body = response.read()
+            assert response.status == 200, body
+            assert json.loads(body) == expected_answer("admission.k8s.io/v1", uid)
+            assert (response.getheader("Connection") or "").lower() != "close"
+            # http.client silently reconnects when the server closed: the socket must be the very same one.
+            assert connection.sock is first_socket, f"the server closed the connection after request {i}"
+            assert connection.sock.getsockname() == local_address
+    finally:
+        connection.close()
+
+
+def test_an_http_1_0_request_is_answered_and_the_connection_closed(server: Vigilante, pki: PKI) -> None:
+    with connect(server.webhook_port, context=client_context(pki)) as sock:
+        sock.sendall(build_request("POST", "/validate", review("http-1.0"), version="HTTP/1.0"))
+        reader = ResponseReader(sock)
+        response = reader.read_response("POST")
+        assert response.status == 200, response
+        assert response.json() == expected_answer("admission.k8s.io/v1", "http-1.0")
+        assert reader.closed_by_peer(timeout=5), "the server kept an HTTP/1.0 connection without keep-alive open"
+
+
+def test_three_pipelined_requests_in_one_send_get_three_responses_in_order(server: Vigilante, pki: PKI) -> None:
+    uids = ["pipelined-1", "pipelined-2", "pipelined-3"]
+    with connect(server.webhook_port, context=client_context(pki)) as sock:
+        sock.sendall(b"".join(build_request("POST", "/validate", review(uid)) for uid in uids))
+        reader = ResponseReader(sock)
+        answers = []
+        for _ in uids:
+            response = reader.read_response("POST")
+            assert response.status == 200, response
+            answers.append(response.json()["response"]["uid"])
+        assert answers == uids
+
+
+def test_pipelined_requests_of_different_kinds_keep_their_order(server: Vigilante, pki: PKI) -> None:
+    """A GET between two POSTs (a fast and a slower handler) and an error response: still answered in order."""
+    with connect(server.webhook_port, context=client_context(pki)) as sock:
+        sock.sendall(build_request("POST", "/validate", review("first"))
+                     + build_request("GET", "/healthz")
+                     + build_request("GET", "/no-such-path")
+                     + build_request("POST", "/validate", review("last")))
+        reader = ResponseReader(sock)
+        statuses = [reader.read_response(method) for method in ("POST", "GET", "GET", "POST")]
+        assert [r.status for r in statuses] == [200, 200, 404, 200]
+        assert statuses[0].json()["response"]["uid"] == "first"
+        assert statuses[3].json()["response"]["uid"] == "last"
+
+
+def _abort(sock: socket.socket) -> None:
+    """Close with a reset (SO_LINGER 0), as a crashed client would."""
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    sock.close()
+
+
+def test_a_client_gone_in_the_middle_of_a_request_body_does_not_disturb_others(
+        server: Vigilante, pki: PKI) -> None:
+    body = review("half")
+    head_and_half = build_request("POST", "/validate", body)[:-len(body) // 2]
+    for close in (lambda s: s.close(), _abort):
+        sock = connect(server.webhook_port, context=client_context(pki))
+        sock.sendall(head_and_half)
+        time.sleep(0.05)  # let the server read the partial request before the client goes
+        close(sock)
+    response = request(server.webhook_port, "POST", "/validate", review("after-half"),
+                        context=client_context(pki))
+    assert response.status == 200
+    assert response.json() == expected_answer("admission.k8s.io/v1", "after-half")
+    server.assert_alive()
+
+
+def test_a_client_gone_in_the_middle_of_a_large_response_does_not_disturb_others(server: Vigilante) -> None:
+    # 300 pipelined scrapes make several megabytes of response: far more than the socket buffers hold, so the
+    # server is still writing when the client resets the connection.
+    for _ in range(3):
+        sock = connect(server.metrics_port)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.sendall(build_request("GET", "/metrics") * 300)
+        assert sock.recv(16).startswith(b"HTTP/1.1 200")
+        time.sleep(0.2)
+        _abort(sock)
+    response = request(server.metrics_port, "GET", "/metrics")
+    assert response.status == 200
+    assert b"cops_vigilante_build_info" in response.body
+    server.assert_alive()

@@ -1,0 +1,231 @@
+"""Scenarios of slow, idle, hostile and too many clients: none of them may keep the API server's requests from
+being answered, crash the process, or make it spin."""
+
+from __future__ import annotations
+
+import os
+import resource
+import socket
+import ssl
+import threading
+import time
+
+from integration_support import (PKI, ResponseReader, Vigilante, build_request, client_context, connect,
+                                 expected_answer, metric, request, review, scrape, wait_until)
+
+SLOWLORIS_HEAD = build_request("POST", "/validate", review("slowloris"))
+
+
+class Slowloris(threading.Thread):
+    """Sends a request head one byte per second on a TLS connection, until told to stop or cut off."""
+
+    def __init__(self, port: int, context: ssl.SSLContext):
+        super().__init__(name="slowloris", daemon=True)
+        self.sock = connect(port, context=context)
+        self.stop_event = threading.Event()
+        self.sent = 0
+        self.cut_off_at: float | None = None
+        self.started_at = time.monotonic()
+
+    def run(self) -> None:
+        try:
+            while not self.stop_event.is_set() and self.sent < len(SLOWLORIS_HEAD) - 4:
+                self.sock.sendall(SLOWLORIS_HEAD[self.sent:self.sent + 1])
+                self.sent += 1
+                self.stop_event.wait(1.0)
+        except OSError:
+            self.cut_off_at = time.monotonic()
+
+    def stop(self) -> None:
+        self.stop_event.set()
+        self.join(timeout=5)
+
+
+def open_idle(port: int, count: int, host: str = "127.0.0.1") -> list[socket.socket]:
+    sockets = []
+    try:
+        for _ in range(count):
+            sockets.append(socket.create_connection((host, port), timeout=5))
+    except BaseException:
+        for sock in sockets:
+            sock.close()
+        raise
+    return sockets
+
+
+def timed_request(server: Vigilante, pki: PKI, uid: str) -> float:
+    """A POST /validate on a new TLS connection; returns the seconds from connect to the complete answer."""
+    started = time.monotonic()
+    response = request(server.webhook_port, "POST", "/validate", review(uid), context=client_context(pki),
+                       timeout=5)
+    elapsed = time.monotonic() - started
+    assert response.status == 200, response
+    assert response.json() == expected_answer("admission.k8s.io/v1", uid)
+    return elapsed
+
+
+def test_a_thousand_idle_connections_and_a_slowloris_do_not_delay_valid_requests(
+        server: Vigilante, pki: PKI) -> None:
+    idle = open_idle(server.webhook_port, 1000)
+    slowloris = Slowloris(server.webhook_port, client_context(pki))
+    slowloris.start()
+    try:
+        # The server has accepted them all, and the slowloris has started sending.
+        wait_until(lambda: (metric(scrape(server), "cops_vigilante_http_open_connections", listener="webhook") or 0)
+                   >= 1001 and slowloris.sent >= 2, timeout=10, interval=0.2,
+                   message="the server did not accept the 1,000 idle connections and the slowloris")
+        durations = [timed_request(server, pki, f"under-siege-{i}") for i in range(20)]
+        slow = [f"{d:.3f}" for d in durations if d >= 1.0]
+        assert not slow, f"requests that took a second or more under load: {slow} (all: {durations})"
+    finally:
+        slowloris.stop()
+        slowloris.sock.close()
+        for sock in idle:
+            sock.close()
+    server.assert_alive()
+
+
+def test_the_header_timeout_cuts_a_slowloris_with_408_but_not_an_idle_keep_alive_connection(
+        server: Vigilante, pki: PKI) -> None:
+    keep_alive = connect(server.webhook_port, context=client_context(pki), timeout=5)
+    keep_alive_reader = ResponseReader(keep_alive)
+    keep_alive.sendall(build_request("POST", "/validate", review("before-idle")))
+    assert keep_alive_reader.read_response("POST").status == 200
+
+    slowloris = Slowloris(server.webhook_port, client_context(pki))
+    slowloris.sock.settimeout(20)
+    slowloris.start()
+    try:
+        reader = ResponseReader(slowloris.sock)
+        response = reader.read_response("POST")  # bounded by the socket timeout of 20 s
+        elapsed = time.monotonic() - slowloris.started_at
+        assert response.status == 408, response
+        assert 8 <= elapsed <= 15, f"the 408 came after {elapsed:.1f} s; the header timeout is 10 s"
+        assert reader.closed_by_peer(timeout=5), "the connection stayed open after 408"
+    finally:
+        slowloris.stop()
+        slowloris.sock.close()
+
+    # The keep-alive connection has now been idle longer than the header timeout: still usable (idle timeout 120 s).
+    try:
+        keep_alive.sendall(build_request("POST", "/validate", review("after-idle")))
+        response = keep_alive_reader.read_response("POST")
+    finally:
+        keep_alive.close()
+    assert response.status == 200, response
+    assert response.json() == expected_answer("admission.k8s.io/v1", "after-idle")
+
+
+def read_until_closed(sock: socket.socket, timeout: float) -> bytes:
+    """Everything the server sends until it closes the connection; AssertionError if it has not within timeout."""
+    sock.settimeout(timeout)
+    deadline = time.monotonic() + timeout
+    received = b""
+    try:
+        while time.monotonic() < deadline:
+            data = sock.recv(65536)
+            if not data:
+                return received
+            received += data
+    except ConnectionResetError:
+        return received
+    except (socket.timeout, TimeoutError):
+        pass
+    raise AssertionError(f"the server did not close the connection within {timeout} s (got {received[:100]!r})")
+
+
+def test_tls_garbage_instead_of_a_client_hello_is_closed_and_counted(server: Vigilante, pki: PKI) -> None:
+    def failures() -> float:
+        return metric(scrape(server), "cops_vigilante_tls_handshake_failures_total", listener="webhook") or 0.0
+
+    before = failures()
+    with socket.create_connection(("127.0.0.1", server.webhook_port), timeout=5) as sock:
+        sock.sendall(os.urandom(2048))
+        read_until_closed(sock, timeout=5)
+    with socket.create_connection(("127.0.0.1", server.webhook_port), timeout=5) as sock:
+        sock.sendall(build_request("GET", "/healthz"))
+        answer = read_until_closed(sock, timeout=5)
+        assert b"ok" not in answer, "the TLS port answered a plaintext request"
+    # A record header that claims a TLS handshake but carries nonsense.
+    with socket.create_connection(("127.0.0.1", server.webhook_port), timeout=5) as sock:
+        sock.sendall(b"\x16\x03\x01\x00\x40" + os.urandom(64))
+        read_until_closed(sock, timeout=5)
+
+    wait_until(lambda: failures() >= before + 3, timeout=5,
+               message=f"cops_vigilante_tls_handshake_failures_total{{listener=\"webhook\"}} went from {before} "
+                       f"to {failures()}, expected +3")
+    assert timed_request(server, pki, "after-garbage") < 5
+    server.assert_alive()
+
+
+def test_the_open_connections_gauge_follows_the_connections(server: Vigilante) -> None:
+    def open_connections() -> float:
+        return metric(scrape(server), "cops_vigilante_http_open_connections", listener="webhook") or 0.0
+
+    baseline = open_connections()
+    idle = open_idle(server.webhook_port, 50)
+    try:
+        wait_until(lambda: open_connections() >= baseline + 50, timeout=5,
+                   message="the gauge did not count 50 new connections")
+    finally:
+        for sock in idle:
+            sock.close()
+    wait_until(lambda: open_connections() <= baseline, timeout=5,
+               message="the gauge did not come back down after the connections closed")
+
+
+def test_more_connections_than_the_limit_are_survived(launch, pki: PKI) -> None:
+    """The connection limit is 4096: 4,300 connections neither crash the server nor get it above its limit,
+    and it serves again once they are gone."""
+    server = launch(cert=pki.server_a)
+    sockets = []
+    try:
+        for _ in range(4300):
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            sock.settimeout(0.5)
+            try:
+                sock.connect(("127.0.0.1", server.webhook_port))
+            except OSError:
+                sock.close()
+                continue
+            sockets.append(sock)
+        assert len(sockets) >= 4096, f"only {len(sockets)} connections could be opened"
+        open_now = metric(scrape(server), "cops_vigilante_http_open_connections", listener="webhook")
+        assert open_now is not None and open_now <= 4096, f"{open_now} open webhook connections, limit 4096"
+        server.assert_alive()
+    finally:
+        for sock in sockets:
+            sock.close()
+    wait_until(lambda: _serves(server, pki), timeout=10, interval=0.5,
+               message="the server did not serve again after the connections closed")
+    server.assert_alive()
+
+
+def _serves(server: Vigilante, pki: PKI) -> bool:
+    try:
+        return request(server.webhook_port, "GET", "/healthz", context=client_context(pki), timeout=2).status == 200
+    except OSError:
+        return False
+
+
+def test_running_out_of_file_descriptors_is_survived_without_a_busy_loop(launch, pki: PKI) -> None:
+    def low_fd_limit() -> None:  # in the child: the server cannot raise it
+        resource.setrlimit(resource.RLIMIT_NOFILE, (96, 96))
+
+    server = launch(cert=pki.server_a, preexec_fn=low_fd_limit)
+    sockets = open_idle(server.webhook_port, 150)  # more than the server has descriptors: accept gets EMFILE
+    try:
+        fd_dir = f"/proc/{server.process.pid}/fd"
+        wait_until(lambda: len(os.listdir(fd_dir)) >= 90, timeout=5,
+                   message="the server never came near its descriptor limit")
+        cpu_before = server.cpu_seconds()
+        time.sleep(2.0)
+        cpu_used = server.cpu_seconds() - cpu_before
+        assert cpu_used < 0.5, f"the server used {cpu_used:.2f} s of CPU in 2 s while out of descriptors"
+        server.assert_alive()
+    finally:
+        for sock in sockets:
+            sock.close()
+    wait_until(lambda: _serves(server, pki), timeout=15, interval=0.5,
+               message="the server did not serve again after descriptors were freed")
+    server.assert_alive()
