@@ -40,6 +40,12 @@ static inline long vigilante_ssl_ctx_set_mode(SSL_CTX *ctx, long mode) {
     return SSL_CTX_set_mode(ctx, mode);
 }
 
+/// Lets OpenSSL read whatever the socket has into its buffer: one read(2) for several TLS records instead of
+/// two per record (header, then body).
+static inline void vigilante_ssl_ctx_set_read_ahead(SSL_CTX *ctx) {
+    SSL_CTX_set_read_ahead(ctx, 1);
+}
+
 static inline int vigilante_ssl_ctx_add1_chain_cert(SSL_CTX *ctx, X509 *cert) {
     return (int)SSL_CTX_add1_chain_cert(ctx, cert);
 }

@@ -6,9 +6,9 @@ public import Prometheus
 public enum HealthEndpoints {
     public static func addHealth(to router: inout HTTPRouter, readiness: Readiness, extraPaths: [String] = []) {
         for path in ["/healthz"] + extraPaths {
-            router.add("GET", path) { _ in .text(.ok, "ok\n") }
+            router.addOnLoop("GET", path) { _ in .text(.ok, "ok\n") }
         }
-        router.add("GET", "/readyz") { _ in
+        router.addOnLoop("GET", "/readyz") { _ in
             let pending = readiness.pending
             return pending.isEmpty
                 ? .text(.ok, "ok\n")
@@ -17,7 +17,7 @@ public enum HealthEndpoints {
     }
 
     public static func addMetrics(to router: inout HTTPRouter, registry: PrometheusCollectorRegistry) {
-        router.add("GET", "/metrics") { _ in
+        router.addOnLoop("GET", "/metrics") { _ in
             var body: [UInt8] = []
             body.reserveCapacity(16 * 1024)
             registry.emit(into: &body)

@@ -68,7 +68,7 @@ public struct Application: Sendable {
         let webhook = AdmissionWebhook(
             sink: LoggingNodeEventSink(logger: logger), metrics: metrics.webhook, logger: logger)
         var webhookRouter = HTTPRouter()
-        webhookRouter.add("POST", Endpoints.validatePath) { request in webhook.handle(request) }
+        webhookRouter.addOnLoop("POST", Endpoints.validatePath) { request in webhook.handle(request) }
         HealthEndpoints.addHealth(to: &webhookRouter, readiness: readiness, extraPaths: ["/health"])
         services.append(
             makeServer(

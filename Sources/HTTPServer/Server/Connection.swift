@@ -27,11 +27,15 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
     private var outputOffset = 0
     private var keepAliveAfterWrite = true
     private var interest: UInt32 = 0
-    private var timer: TimerQueue.ID?
+    /// When the current phase times out; `nil` while the handler has the request.
+    private var deadline: ContinuousClock.Instant?
+    /// The earliest loop timer pending for this connection.
+    private var earliestTimer: ContinuousClock.Instant?
     /// Whether the armed deadline is the keep-alive idle one (replaced by the header deadline at the first byte).
     private var isIdleDeadline = false
     /// Set when the server shuts down: the current request finishes, then the connection closes.
     private var isDraining = false
+    private var isTakingRequests = false
 
     private var configuration: HTTPServerConfiguration { owner.configuration }
 
@@ -114,6 +118,8 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
     // MARK: Reading
 
     /// Reads what the socket has (a bounded amount per wake-up, for fairness between connections), then parses.
+    /// A short read means the socket is drained: epoll is level-triggered and reports anything that arrives
+    /// later, so the extra read that would only answer EAGAIN is skipped.
     private func readAvailable() {
         var budget = 256 * 1024
         while budget > 0 {
@@ -121,6 +127,7 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
             case .data(let count):
                 parser.append(UnsafeRawBufferPointer(rebasing: loop.readBuffer[0..<count]))
                 budget -= count
+                if count < loop.readBuffer.count && (tls?.pendingBytes ?? 0) == 0 { budget = 0 }
             case .wouldBlock:
                 budget = 0
             case .peerClosed:
@@ -158,7 +165,12 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
     }
 
     /// Takes complete requests from the parser, one at a time: the next waits until this one is answered.
+    /// Answers written at once (on the loop) come back here through `flush`; the flag keeps that a loop, not a
+    /// recursion as deep as the number of pipelined requests.
     private func processBufferedRequests() {
+        guard !isTakingRequests else { return }
+        isTakingRequests = true
+        defer { isTakingRequests = false }
         while phase == .reading {
             let event: HTTPParserEvent?
             do {
@@ -192,6 +204,10 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
     private func dispatch(_ request: HTTPRequest) {
         phase = .processing
         cancelTimer()
+        if let response = owner.handler.respondOnLoop(to: request) {
+            respond(response, keepAlive: request.head.keepAlive, version: request.head.version)
+            return
+        }
         setInterest(0)
         let handler = owner.handler
         let loop = self.loop
@@ -291,19 +307,38 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
 
     // MARK: Timeouts
 
+    /// Sets the connection's one deadline. Re-arming happens on every request, so it only moves a stored instant;
+    /// a loop timer is added only when the new deadline comes before every timer already pending. A timer that
+    /// fires before the current deadline re-schedules itself for it.
     private func arm(_ timeout: Duration, idle: Bool = false) {
-        cancelTimer()
+        let newDeadline = ContinuousClock.now + timeout
+        deadline = newDeadline
         isIdleDeadline = idle
-        timer = loop.schedule(at: .now + timeout) { [weak self] in self?.timedOut() }
+        if let earliestTimer, earliestTimer <= newDeadline { return }
+        schedule(at: newDeadline)
+    }
+
+    private func schedule(at instant: ContinuousClock.Instant) {
+        earliestTimer = instant
+        loop.schedule(at: instant) { [weak self] in self?.timerFired(scheduledFor: instant) }
     }
 
     private func cancelTimer() {
-        if let timer { loop.cancel(timer) }
-        timer = nil
+        deadline = nil
+    }
+
+    private func timerFired(scheduledFor instant: ContinuousClock.Instant) {
+        if earliestTimer == instant { earliestTimer = nil }
+        guard let deadline, phase != .closed else { return }
+        if deadline > ContinuousClock.now {
+            if earliestTimer.map({ $0 > deadline }) ?? true { schedule(at: deadline) }
+            return
+        }
+        self.deadline = nil
+        timedOut()
     }
 
     private func timedOut() {
-        timer = nil
         switch phase {
         case .reading where !parser.isIdle:
             // A request that stalls mid-head or mid-body gets 408 and the connection closes.

@@ -30,9 +30,8 @@ public final class TLSContext: @unchecked Sendable {
         vigilante_ssl_ctx_set_server_options(context)
         // Partial writes let the loop write what the socket takes; the buffer may move between retries.
         vigilante_ssl_ctx_set_mode(
-            context,
-            Int(SSL_MODE_ENABLE_PARTIAL_WRITE) | Int(SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER)
-                | Int(SSL_MODE_RELEASE_BUFFERS))
+            context, Int(SSL_MODE_ENABLE_PARTIAL_WRITE) | Int(SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER))
+        vigilante_ssl_ctx_set_read_ahead(context)
         guard SSL_CTX_set_cipher_list(context, Self.tls12Ciphers) == 1 else {
             throw .fromQueue("SSL_CTX_set_cipher_list")
         }
