@@ -26,6 +26,13 @@ for suite in Tests/fakeapi Tests/integration Tests/deploy; do
     fi
 done
 
+# Every Swift test once more under AddressSanitizer (XCTest's own empty run leaks a few bytes: Swift Testing only).
+step "swift tests under AddressSanitizer" swift test --sanitize=address --disable-xctest --scratch-path .build-asan
+
+# The fuzz targets still build and run (the 60 s runs of the README are done by hand).
+step "fuzz smoke (HTTP parser, 15 s)" bash scripts/fuzz-http-parser.sh 15
+step "fuzz smoke (AdmissionReview decoder, 15 s)" bash scripts/fuzz-admission-review.sh 15
+
 # The container image's build command (static Swift runtime), proven without Docker.
 step "static release build (deploy/check-static-build.sh)" bash deploy/check-static-build.sh
 
