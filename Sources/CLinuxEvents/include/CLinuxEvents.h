@@ -1,14 +1,15 @@
 #ifndef COPS_VIGILANTE_CLINUXEVENTS_H
 #define COPS_VIGILANTE_CLINUXEVENTS_H
 
-// Linux calls that Swift's Glibc module does not export: epoll, eventfd, and accept4 (a GNU extension).
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE
-#endif
+// Linux calls that Swift's Glibc module does not export: epoll, eventfd, and accept4.
 #include <sys/socket.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <stddef.h>
+
+// accept4 is a GNU extension declared only under _GNU_SOURCE, which must not be defined here: it changes
+// struct definitions (fd_set) that Swift's Glibc module has already imported without it. glibc has the symbol.
+extern int accept4(int fd, struct sockaddr *address, socklen_t *length, int flags);
 
 /// accept4(2) without the peer address; flags such as SOCK_NONBLOCK | SOCK_CLOEXEC.
 static inline int vigilante_accept4(int fd, int flags) {
