@@ -127,7 +127,7 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
             case .data(let count):
                 parser.append(UnsafeRawBufferPointer(rebasing: loop.readBuffer[0..<count]))
                 budget -= count
-                if count < loop.readBuffer.count && (tls?.pendingBytes ?? 0) == 0 { budget = 0 }
+                if count < loop.readBuffer.count && tls?.hasBufferedData != true { budget = 0 }
             case .wouldBlock:
                 budget = 0
             case .peerClosed:
@@ -245,7 +245,7 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
                 arm(configuration.idleTimeout, idle: true)
                 processBufferedRequests()
                 // Bytes OpenSSL already decrypted do not wake epoll again.
-                if phase == .reading, let tls, tls.pendingBytes > 0 { readAvailable() }
+                if phase == .reading, let tls, tls.hasBufferedData { readAvailable() }
             } else {
                 startLingeringClose()
             }

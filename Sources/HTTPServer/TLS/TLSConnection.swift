@@ -50,8 +50,9 @@ final class TLSConnection {
         ERR_clear_error()
     }
 
-    /// Bytes already decrypted and waiting in OpenSSL's buffer: readable without the socket becoming readable.
-    var pendingBytes: Int { Int(SSL_pending(ssl)) }
+    /// Whether OpenSSL holds bytes already read from the socket — decrypted, or (with read-ahead) whole records
+    /// not yet decrypted. Either is readable without the socket becoming readable again, so epoll will not say so.
+    var hasBufferedData: Bool { SSL_has_pending(ssl) == 1 }
 
     var negotiatedProtocol: String? {
         var data: UnsafePointer<UInt8>?
