@@ -66,16 +66,33 @@ let package = Package(
             dependencies: ["HTTPServer", .product(name: "Prometheus", package: "swift-prometheus")],
             swiftSettings: swiftSettings
         ),
+        // The SNAT healing scheduler: node events and resyncs in, probe pods and annotations out.
+        .target(
+            name: "Healing",
+            dependencies: [
+                "Kubernetes",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The libcurl implementation of the Kubernetes API.
         .target(
             name: "KubernetesClient",
-            dependencies: ["CCurl", "Kubernetes"],
+            dependencies: [
+                "CCurl",
+                "Kubernetes",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Yams", package: "Yams"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Configuration, logging and the wiring of every service: the one target that sees all others.
         .target(
             name: "VigilanteApp",
             dependencies: [
+                "Healing",
                 "HTTPServer",
                 "Kubernetes",
                 "KubernetesClient",
@@ -94,6 +111,8 @@ let package = Package(
             name: "vigilante",
             dependencies: [
                 "VigilanteApp",
+                "Kubernetes",
+                "KubernetesClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -108,6 +127,7 @@ let package = Package(
         // Test helpers only: throw-away certificates, temporary directories, the shared fixtures.
         .target(
             name: "TestSupport",
+            dependencies: ["Kubernetes", "Healing"],
             swiftSettings: swiftSettings
         ),
 
@@ -134,6 +154,26 @@ let package = Package(
             name: "MonitoringTests",
             dependencies: [
                 "Monitoring", "HTTPServer", "TestSupport", .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The client against the fake API server (Tests/fakeapi, Python) over real HTTPS, plus its pure parts.
+        .testTarget(
+            name: "KubernetesClientTests",
+            dependencies: [
+                "KubernetesClient", "Kubernetes", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HealingTests",
+            dependencies: [
+                "Healing", "Kubernetes", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,17 +1,32 @@
 #!/usr/bin/env bash
-# Benchmarks of cops-vigilante; figures are printed, never asserted. Builds a release binary first.
+# Benchmarks of cops-vigilante; figures are printed, never asserted. Builds a release binary first (into
+# $BENCH_SCRATCH_PATH, default .build).
 #   scripts/bench.sh webhook [--rounds N] [--seconds S] [--modes abc] [--soak SECONDS]
 #       wrk POSTing a ~20 KB AdmissionReview over TLS, against nginx-light on the same certificate.
+#   scripts/bench.sh nodes [--rounds N] [--nodes N] [--chunk-size N]
+#       `vigilante nodes` against `kubectl get nodes -o name` listing 5,000 nodes from the fake API server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 what=${1:-webhook}
 shift || true
-for tool in wrk nginx; do
-    command -v "$tool" >/dev/null || { echo "bench: installing wrk and nginx-light"; apt-get install -y -qq wrk nginx-light >/dev/null; break; }
-done
-swift build -c release --product vigilante 2>&1 | tail -n 1
+scratch=${BENCH_SCRATCH_PATH:-.build}
+build() {
+    swift build -c release --scratch-path "$scratch" --product vigilante 2>&1 | tail -n 1
+}
 case $what in
-    webhook) exec python3 scripts/bench/bench_webhook.py --binary .build/release/vigilante "$@" ;;
-    *) echo "bench: unknown benchmark $what (webhook)" >&2; exit 2 ;;
+    webhook)
+        for tool in wrk nginx; do
+            command -v "$tool" >/dev/null || { echo "bench: installing wrk and nginx-light"; apt-get install -y -qq wrk nginx-light >/dev/null; break; }
+        done
+        build
+        exec python3 scripts/bench/bench_webhook.py --binary "$scratch/release/vigilante" "$@"
+        ;;
+    nodes)
+        command -v kubectl >/dev/null || { echo "bench: kubectl is needed on PATH" >&2; exit 2; }
+        python3 -c "import cryptography" 2>/dev/null || pip install -q -r Tests/fakeapi/requirements.txt
+        build
+        exec python3 scripts/bench/bench_list_nodes.py --binary "$scratch/release/vigilante" "$@"
+        ;;
+    *) echo "bench: unknown benchmark $what (webhook, nodes)" >&2; exit 2 ;;
 esac

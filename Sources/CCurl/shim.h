@@ -31,6 +31,23 @@ static inline CURLcode vigilante_curl_setopt_write_function(
     return curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, function);
 }
 
+/// Any of the `size_t f(char *, size_t, size_t, void *)` callbacks: CURLOPT_WRITEFUNCTION, CURLOPT_HEADERFUNCTION.
+static inline CURLcode vigilante_curl_setopt_callback(
+    CURL *handle, CURLoption option, size_t (*function)(char *, size_t, size_t, void *)) {
+    return curl_easy_setopt(handle, option, function);
+}
+
+/// A blob that libcurl copies (CURL_BLOB_COPY), so the caller's bytes need not outlive the call.
+static inline CURLcode vigilante_curl_setopt_blob_copy(CURL *handle, CURLoption option, const void *data, size_t length) {
+    struct curl_blob blob = { (void *)data, length, CURL_BLOB_COPY };
+    return curl_easy_setopt(handle, option, &blob);
+}
+
+/// CURL_GLOBAL_DEFAULT is a macro of macros, which Swift does not import.
+static inline CURLcode vigilante_curl_global_init(void) {
+    return curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
 static inline CURLcode vigilante_curl_getinfo_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);
 }

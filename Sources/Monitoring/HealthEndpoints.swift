@@ -16,11 +16,16 @@ public enum HealthEndpoints {
         }
     }
 
-    public static func addMetrics(to router: inout HTTPRouter, registry: PrometheusCollectorRegistry) {
+    /// `extraExposition` writes metrics the registry cannot express (the untyped v1.2.1 counters).
+    public static func addMetrics(
+        to router: inout HTTPRouter, registry: PrometheusCollectorRegistry,
+        extraExposition: @escaping @Sendable (inout [UInt8]) -> Void = { _ in }
+    ) {
         router.addOnLoop("GET", "/metrics") { _ in
             var body: [UInt8] = []
             body.reserveCapacity(16 * 1024)
             registry.emit(into: &body)
+            extraExposition(&body)
             ProcessMetrics.emit(into: &body)
             return HTTPResponse(
                 status: .ok, headers: HTTPHeaders([("Content-Type", "text/plain; version=0.0.4; charset=utf-8")]),

@@ -1,4 +1,7 @@
+import Foundation
 import HTTPServer
+import Healing
+import KubernetesClient
 public import Logging
 import Monitoring
 import ServiceLifecycle
@@ -54,7 +57,8 @@ public struct Application: Sendable {
 
         var metricsRouter = HTTPRouter()
         HealthEndpoints.addHealth(to: &metricsRouter, readiness: readiness)
-        HealthEndpoints.addMetrics(to: &metricsRouter, registry: metrics.registry)
+        HealthEndpoints.addMetrics(
+            to: &metricsRouter, registry: metrics.registry, extraExposition: metrics.extraExposition)
         services.append(
             makeServer(
                 "metrics", port: configuration.metrics.port, router: metricsRouter,
@@ -65,8 +69,16 @@ public struct Application: Sendable {
             services.append(CertificateReloadService(reloader: reloader, interval: Self.certificateCheckInterval))
         }
 
-        let webhook = AdmissionWebhook(
-            sink: LoggingNodeEventSink(logger: logger), metrics: metrics.webhook, logger: logger)
+        var sink: any NodeEventSink = LoggingNodeEventSink(logger: logger)
+        if configuration.snat.enabled {
+            let scheduler = try makeScheduler(metrics: metrics, readiness: readiness)
+            services.append(HealingService(scheduler: scheduler))
+            sink = SchedulerNodeEventSink(scheduler: scheduler)
+        } else {
+            logger.notice("The SNAT healing task is off (tasks.snat.enabled: false); the webhook still answers")
+        }
+
+        let webhook = AdmissionWebhook(sink: sink, metrics: metrics.webhook, logger: logger)
         var webhookRouter = HTTPRouter()
         webhookRouter.addOnLoop("POST", Endpoints.validatePath) { request in webhook.handle(request) }
         HealthEndpoints.addHealth(to: &webhookRouter, readiness: readiness, extraPaths: ["/health"])
@@ -76,12 +88,37 @@ public struct Application: Sendable {
                 tls: configuration.tls ? reloader : nil,
                 observer: metrics.webhookListener))
 
-        // TODO(#5): the healing scheduler joins between the reloader and the webhook.
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         logger.info("Stopped cleanly")
+    }
+
+    /// The Kubernetes client and the scheduler on it; `/readyz` waits for its first node sync.
+    private func makeScheduler(metrics: AppMetrics, readiness: Readiness) throws -> HealingScheduler {
+        let clusterConfig: ClusterConfig
+        do {
+            clusterConfig = try ClusterConfigLoader(explicitPath: kubeconfigPath).load()
+        } catch {
+            throw StartupError(description: "cannot load the Kubernetes configuration: \(error)")
+        }
+        logger.info("Kubernetes API", metadata: ["cluster": "\(clusterConfig)"])
+        let client = CurlKubernetesClient(
+            config: clusterConfig, version: BuildInfo.version,
+            options: KubernetesClientOptions(qps: configuration.kubernetes.qps, burst: configuration.kubernetes.burst),
+            registry: metrics.registry, logger: logger)
+        let snat = configuration.snat
+        let healing = HealingConfiguration(
+            interval: configuration.interval, window: snat.healingDuration, errorThreshold: snat.errorThreshold,
+            resyncInterval: snat.resyncInterval,
+            probePod: ProbePod(
+                image: snat.podImage, namespace: snat.podNamespace, tolerations: snat.healingPodTolerations),
+            reportingInstance: ProcessInfo.processInfo.environment["HOSTNAME"] ?? "cops-vigilante")
+        readiness.register("first node sync")
+        return HealingScheduler(
+            api: client, clock: SystemWallClock(), configuration: healing, metrics: metrics.healing, logger: logger,
+            onFirstResync: { readiness.markMet("first node sync") })
     }
 
     private func makeServer(

@@ -6,6 +6,6 @@ struct Vigilante: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vigilante",
         abstract: "Heals AKS Windows nodes hit by the Azure CNI SNAT bug, as a Kubernetes admission webhook.",
-        subcommands: [RunCommand.self, CheckConfigCommand.self, VersionCommand.self]
+        subcommands: [RunCommand.self, CheckConfigCommand.self, NodesCommand.self, VersionCommand.self]
     )
 }

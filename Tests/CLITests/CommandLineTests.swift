@@ -5,6 +5,8 @@ import Testing
 @Suite struct CommandLineTests {
     /// Plain HTTP on ports the kernel picks: no certificate needed, no clash with other runs.
     private let plainOnFreePorts = ["--no-tls", "--webhook-port", "0", "--metrics-port", "0"]
+    /// The healing task needs a cluster; these tests run the listeners only.
+    private static let withoutHealing = "tasks:\n  snat:\n    enabled: false\n"
     /// The JSON log line announcing the webhook listener (its metadata, keys sorted).
     private let webhookListening = "\"listener\":\"webhook\""
 
@@ -125,8 +127,16 @@ import Testing
         #expect(result.standardError.contains("cannot read the certificate file /nonexistent/tls.crt: no such file"))
     }
 
+    @Test func run_withoutAnyClusterConfig_exitsNonZeroSayingSo() throws {
+        let home = try scratch()
+        let result = try VigilanteProcess.run(
+            ["run", "--kubeconfig", home.appending(path: "missing-kubeconfig").path] + plainOnFreePorts, in: home)
+        #expect(result.status == 1)
+        #expect(result.standardError.contains("cannot load the Kubernetes configuration"))
+    }
+
     @Test func run_warnsAboutAnUnknownKeyButStarts() async throws {
-        let directory = try scratch(["conf.yaml": "intervall: 30\n"])
+        let directory = try scratch(["conf.yaml": "intervall: 30\n" + Self.withoutHealing])
         let run = try RunningVigilante(
             ["run", "--config", "conf.yaml", "--log-format", "json"] + plainOnFreePorts, in: directory)
         try await run.waitForStandardError(containing: webhookListening)
@@ -138,7 +148,8 @@ import Testing
     @Test(arguments: [SIGTERM, SIGINT])
     func run_logsTheEffectiveConfiguration_andExitsZeroOnSignal(signal: Int32) async throws {
         let run = try RunningVigilante(
-            ["run", "--interval", "20", "--log-format", "json"] + plainOnFreePorts, in: try scratch())
+            ["run", "--config", "conf.yaml", "--interval", "20", "--log-format", "json"] + plainOnFreePorts,
+            in: try scratch(["conf.yaml": Self.withoutHealing]))
         try await run.waitForStandardError(containing: webhookListening)
         let status = try await run.stop(signal: signal)
         #expect(status == 0)

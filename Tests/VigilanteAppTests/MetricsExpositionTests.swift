@@ -8,7 +8,8 @@ import VigilanteApp
 @Suite struct MetricsExpositionTests {
     private func exposition() async -> String {
         var router = HTTPRouter()
-        HealthEndpoints.addMetrics(to: &router, registry: AppMetrics(version: "0.0.0", commit: "test").registry)
+        let metrics = AppMetrics(version: "0.0.0", commit: "test")
+        HealthEndpoints.addMetrics(to: &router, registry: metrics.registry, extraExposition: metrics.extraExposition)
         let response = await router.handle(
             HTTPRequest(head: HTTPRequestHead(method: "GET", target: "/metrics"), body: []))
         return String(decoding: response.body, as: UTF8.self)
@@ -24,6 +25,11 @@ import VigilanteApp
             "cops_vigilante_tls_certificate_expiry_timestamp_seconds", "cops_vigilante_tls_certificate_reloads_total",
             "cops_vigilante_build_info", "process_cpu_seconds_total", "process_resident_memory_bytes",
             "process_virtual_memory_bytes", "process_open_fds", "process_max_fds", "process_start_time_seconds",
+            // v1.2.1 names, kept exactly.
+            "cops_vigilante_snat_node_healing_attempts", "cops_vigilante_snat_number_of_not_ready_nodes_found",
+            "cops_vigilante_snat_nodes", "cops_vigilante_snat_nodes_healed_total",
+            "cops_vigilante_snat_healing_errors_total",
+            "cops_vigilante_snat_queue_depth", "cops_vigilante_snat_dropped_events_total",
         ]
         #expect(names == expected)
     }

@@ -56,6 +56,7 @@ public struct JSONReader: ~Copyable {
     public mutating func readObject(
         _ body: (JSONKey, inout JSONReader) throws(JSONReadError) -> Void
     ) throws(JSONReadError) {
+        skipWhitespace()
         try expect(UInt8(ascii: "{"), "expected an object")
         try enter()
         skipWhitespace()
@@ -79,6 +80,7 @@ public struct JSONReader: ~Copyable {
 
     /// Calls `body` for each element of an array; `body` must read or skip the element.
     public mutating func readArray(_ body: (inout JSONReader) throws(JSONReadError) -> Void) throws(JSONReadError) {
+        skipWhitespace()
         try expect(UInt8(ascii: "["), "expected an array")
         try enter()
         skipWhitespace()

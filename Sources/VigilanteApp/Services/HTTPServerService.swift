@@ -1,4 +1,5 @@
 import HTTPServer
+import Healing
 import Logging
 import ServiceLifecycle
 
@@ -28,6 +29,17 @@ struct CertificateReloadService: Service {
     func run() async throws {
         await cancelWhenGracefulShutdown {
             await reloader.run(every: interval)
+        }
+    }
+}
+
+/// Runs the healing scheduler until graceful shutdown.
+struct HealingService: Service {
+    let scheduler: HealingScheduler
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await scheduler.run()
         }
     }
 }

@@ -2,12 +2,12 @@ import Kubernetes
 import Logging
 import Webhook
 
-/// Logs each Node event. Stands in for the healing scheduler until it exists (TODO(#5)).
+/// Logs each Node event (at debug level): the sink when `tasks.snat.enabled` is false.
 struct LoggingNodeEventSink: NodeEventSink {
     let logger: Logger
 
     func nodeChanged(_ event: NodeEvent) {
-        logger.info(
+        logger.debug(
             "Node event",
             metadata: [
                 "node": "\(event.node.name)", "operation": "\(event.operation.rawValue)",

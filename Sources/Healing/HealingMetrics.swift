@@ -1,0 +1,61 @@
+public import Prometheus
+import Synchronization
+
+/// The healing task's metrics, declared on the registry passed in.
+///
+/// The two v1.2.1 counters keep their names and meaning, but their names lack the `_total` suffix that
+/// `promtool check metrics` requires of counters; they are exposed as `untyped` (the value only grows), written
+/// by `emitCompatibilityCounters`, so that existing dashboards keep working and the exposition stays lint-clean.
+public final class HealingMetrics: Sendable {
+    private let attempts = Atomic<Int>(0)
+    private let notReadySightings = Atomic<Int>(0)
+    private let nodesByPhase: [HealingPhase: Gauge]
+    let nodesHealed: Counter
+    let healingErrors: Counter
+    let queueDepth: Gauge
+    let droppedEvents: Counter
+
+    public init(registry: PrometheusCollectorRegistry) {
+        var gauges: [HealingPhase: Gauge] = [:]
+        for phase in HealingPhase.allCases {
+            gauges[phase] = registry.makeGauge(
+                descriptor: .named("cops_vigilante_snat_nodes", help: "Windows nodes tracked, by healing state."),
+                labels: [("state", phase.rawValue)])
+        }
+        nodesByPhase = gauges
+        nodesHealed = registry.makeCounter(
+            descriptor: .named("cops_vigilante_snat_nodes_healed_total", help: "Nodes marked healed."))
+        healingErrors = registry.makeCounter(
+            descriptor: .named("cops_vigilante_snat_healing_errors_total", help: "Failed healing steps (API errors)."))
+        queueDepth = registry.makeGauge(
+            descriptor: .named("cops_vigilante_snat_queue_depth", help: "Node events waiting for the scheduler."))
+        droppedEvents = registry.makeCounter(
+            descriptor: .named(
+                "cops_vigilante_snat_dropped_events_total",
+                help: "Node events dropped because the queue was full; the next resync recovers them."))
+    }
+
+    func recordAttempt() { attempts.add(1, ordering: .relaxed) }
+    func recordNotReadySighting() { notReadySightings.add(1, ordering: .relaxed) }
+
+    func setCounts(_ counts: [HealingPhase: Int]) {
+        for (phase, gauge) in nodesByPhase { gauge.set(to: Double(counts[phase] ?? 0)) }
+    }
+
+    public var attemptCount: Int { attempts.load(ordering: .relaxed) }
+    public var notReadySightingCount: Int { notReadySightings.load(ordering: .relaxed) }
+
+    /// Appends the two v1.2.1 counters to an exposition.
+    public func emitCompatibilityCounters(into buffer: inout [UInt8]) {
+        let text = """
+            # HELP \(SnatNames.healingAttemptsMetric) Probe rounds: one per healing node per interval (v1.2.1 name).
+            # TYPE \(SnatNames.healingAttemptsMetric) untyped
+            \(SnatNames.healingAttemptsMetric) \(attemptCount)
+            # HELP \(SnatNames.notReadyNodesMetric) Not-ready Windows nodes seen, one per node per evaluation (v1.2.1 name).
+            # TYPE \(SnatNames.notReadyNodesMetric) untyped
+            \(SnatNames.notReadyNodesMetric) \(notReadySightingCount)
+
+            """
+        buffer.append(contentsOf: text.utf8)
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import Kubernetes
+import Logging
+
+extension HealingScheduler {
+    /// Lists every node (in pages, keeping only Windows nodes), brings the tracked states in line, and deletes
+    /// leftover probe pods: those whose node is gone, not Windows, or healed. Catches whatever webhook callbacks
+    /// were missed (the webhook fails open, so the API server skips it while it is down).
+    public func resync() async {
+        let started = clock.now
+        var windowsNodes: [Node] = []
+        do throws(KubernetesError) {
+            try await api.forEachNodePage(chunkSize: 500) { page in
+                windowsNodes.append(contentsOf: page.items.filter(\.isWindows))
+            }
+        } catch {
+            logger.error("Node resync failed; trying again shortly", metadata: ["error": "\(error)"])
+            // A failed first resync is retried sooner than the resync interval.
+            lastResync = started - configuration.resyncInterval.timeInterval + 10
+            return
+        }
+        let seen = Set(windowsNodes.map(\.name))
+        for node in windowsNodes { observe(node) }
+        for name in states.keys where !seen.contains(name) {
+            forget(name, reason: "not in the node list")
+        }
+        await collectLeftoverPods()
+        lastResync = started
+        logger.info("Node resync done", metadata: ["windows_nodes": "\(seen.count)", "tracked": "\(states.count)"])
+        if let onFirstResync {
+            self.onFirstResync = nil
+            onFirstResync()
+        }
+    }
+
+    /// Deletes probe pods whose node is not a tracked Windows node any more, or is healed.
+    private func collectLeftoverPods() async {
+        let pods: [Pod]
+        do throws(KubernetesError) {
+            pods = try await api.listPods(
+                namespace: configuration.probePod.namespace, labelSelector: SnatNames.probePodSelector)
+        } catch {
+            logger.warning("Could not list probe pods for leftover collection", metadata: ["error": "\(error)"])
+            return
+        }
+        for pod in pods {
+            let nodeName =
+                pod.metadata.annotations?[SnatNames.probeNodeAnnotation]
+                ?? String(pod.name.dropFirst(SnatNames.probePodPrefix.count))
+            guard running[nodeName] == nil else { continue }
+            let phase = states[nodeName]?.phase
+            guard phase == nil || phase == .healed else { continue }
+            do throws(KubernetesError) {
+                try await api.deletePod(named: pod.name, namespace: configuration.probePod.namespace)
+                logger.info(
+                    "Deleted a leftover probe pod",
+                    metadata: [
+                        "pod": "\(pod.name)", "node": "\(nodeName)",
+                        "reason": "\(phase == nil ? "node gone" : "node healed")",
+                    ])
+            } catch {
+                if case .notFound = error { continue }
+                logger.warning(
+                    "Could not delete a leftover probe pod", metadata: ["pod": "\(pod.name)", "error": "\(error)"])
+            }
+        }
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+import Kubernetes
+import Logging
+import Prometheus
+
+extension HealingScheduler {
+    /// Performs one step for `name`. The API calls happen outside the actor's lock (suspension points); the
+    /// outcome is applied only if the node is still in the same window (`generation`).
+    func perform(_ action: HealingAction, for name: String, generation: Int, at startedAt: Date) async {
+        guard let state = states[name] else { return }
+        let node = state.node
+        switch action {
+        case .storeWindowStartAndProbe:
+            let start = RFC3339.string(state.windowStart ?? startedAt)
+            do throws(KubernetesError) {
+                _ = try await api.mergePatchAnnotations(node: name, [SnatNames.healingStartedAtAnnotation: start])
+                states[name]?.recordWindowStored(generation: generation)
+            } catch {
+                finishRound(name, generation: generation, startedAt: startedAt, error: error)
+                return
+            }
+            if states[name]?.isStartAnnounced == false {
+                states[name]?.recordStartAnnounced()
+                announce(
+                    node, SnatNames.startedReason,
+                    "Creating a probe pod every \(configuration.interval) until \(windowEnd(of: name))", .normal)
+            }
+            await probe(node, generation: generation, startedAt: startedAt)
+        case .probe:
+            await probe(node, generation: generation, startedAt: startedAt)
+        case .finish:
+            await finish(node, generation: generation, startedAt: startedAt)
+        case .clearStaleWindowStart:
+            do throws(KubernetesError) {
+                _ = try await api.mergePatchAnnotations(node: name, [SnatNames.healingStartedAtAnnotation: nil])
+                states[name]?.recordStaleWindowStartCleared()
+            } catch {
+                if case .notFound = error { states[name]?.recordStaleWindowStartCleared() }
+                logger.warning(
+                    "Could not remove the stale window start", metadata: ["node": "\(name)", "error": "\(error)"])
+            }
+        }
+    }
+
+    /// A probe round: delete the probe pod (a missing one is fine), create it again (409 means the old one is
+    /// still terminating: expected, the next round creates it).
+    private func probe(_ node: Node, generation: Int, startedAt: Date) async {
+        metrics.recordAttempt()
+        let pod = configuration.probePod.pod(for: node)
+        var failure: KubernetesError?
+        do throws(KubernetesError) {
+            try await api.deletePod(named: pod.name, namespace: configuration.probePod.namespace)
+        } catch {
+            if case .notFound = error {} else { failure = error }
+        }
+        if failure == nil {
+            do throws(KubernetesError) {
+                _ = try await api.createPod(pod, namespace: configuration.probePod.namespace)
+                logger.debug("Probe pod created", metadata: ["node": "\(node.name)", "pod": "\(pod.name)"])
+            } catch {
+                if case .alreadyExists = error {
+                    logger.debug(
+                        "Probe pod still terminating; the next round creates it", metadata: ["node": "\(node.name)"])
+                } else {
+                    failure = error
+                }
+            }
+        }
+        finishRound(node.name, generation: generation, startedAt: startedAt, error: failure)
+    }
+
+    /// The window is over: delete the probe pod and, in one merge patch, mark the node healed and remove the
+    /// window start.
+    private func finish(_ node: Node, generation: Int, startedAt: Date) async {
+        let podName = ProbePod.name(for: node.name)
+        do throws(KubernetesError) {
+            do throws(KubernetesError) {
+                try await api.deletePod(named: podName, namespace: configuration.probePod.namespace)
+            } catch {
+                if case .notFound = error {} else { throw error }
+            }
+            _ = try await api.mergePatchAnnotations(
+                node: node.name, [SnatNames.healedAnnotation: "true", SnatNames.healingStartedAtAnnotation: nil])
+        } catch {
+            finishRound(node.name, generation: generation, startedAt: startedAt, error: error)
+            return
+        }
+        states[node.name]?.recordHealed(generation: generation)
+        metrics.nodesHealed.increment()
+        logger.info("Node healed", metadata: ["node": "\(node.name)"])
+        announce(
+            node, SnatNames.healedReason, "Healing window over; marked \(SnatNames.healedAnnotation)=true", .normal)
+    }
+
+    private func finishRound(_ name: String, generation: Int, startedAt: Date, error: KubernetesError?) {
+        if let error {
+            metrics.healingErrors.increment()
+            logger.warning("Healing step failed", metadata: ["node": "\(name)", "error": "\(error)"])
+        }
+        let gaveUp =
+            states[name]?.recordRound(
+                generation: generation, startedAt: startedAt, interval: configuration.interval,
+                error: error.map { "\($0)" }, errorThreshold: configuration.errorThreshold) ?? false
+        if gaveUp, let state = states[name] {
+            logger.error(
+                "Healing failed \(state.errors) times in this window; giving up until the window is over",
+                metadata: ["node": "\(name)", "last_error": "\(state.lastError ?? "")"])
+            announce(
+                state.node, SnatNames.failedReason,
+                "Gave up after \(state.errors) failed steps; last error: \(state.lastError ?? "")", .warning)
+        }
+    }
+
+    /// Deletes the probe pod of a node that is gone or no longer Windows.
+    func deleteProbePod(of name: String, reason: String) async {
+        do throws(KubernetesError) {
+            try await api.deletePod(named: ProbePod.name(for: name), namespace: configuration.probePod.namespace)
+            logger.info("Deleted a leftover probe pod", metadata: ["node": "\(name)", "reason": "\(reason)"])
+        } catch {
+            if case .notFound = error { return }
+            logger.warning(
+                "Could not delete a leftover probe pod; the next resync tries again",
+                metadata: ["node": "\(name)", "error": "\(error)"])
+        }
+    }
+
+    private func windowEnd(of name: String) -> String {
+        guard let start = states[name]?.windowStart else { return "the window is over" }
+        return RFC3339.string(start + configuration.window.timeInterval)
+    }
+
+    /// Creates a Kubernetes Event about `node` without waiting for it: an Event that cannot be written never
+    /// holds up healing.
+    private func announce(_ node: Node, _ reason: String, _ note: String, _ type: EventType) {
+        let event = Event.about(
+            node: node, reason: reason, note: note, type: type, action: "Heal",
+            reportingInstance: configuration.reportingInstance, at: MicroTime(clock.now))
+        let api = self.api
+        let logger = self.logger
+        Task.detached {
+            do throws(KubernetesError) {
+                _ = try await api.createEvent(event)
+            } catch {
+                logger.notice(
+                    "Could not create an Event",
+                    metadata: ["node": "\(node.name)", "reason": "\(reason)", "error": "\(error)"])
+            }
+        }
+    }
+}

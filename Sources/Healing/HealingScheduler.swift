@@ -1,0 +1,194 @@
+import Foundation
+public import Kubernetes
+public import Logging
+import Prometheus
+
+/// The SNAT healing task: Node snapshots in (webhook callbacks, resyncs), probe pods and annotations out.
+///
+/// Every Windows node has a `NodeHealingState`; a node whose step is due gets it performed, steps of different
+/// nodes run at once (up to `maxConcurrentSteps`), in the order they fell due. When the client's rate limit
+/// cannot cover every node in one interval, steps wait for it in that order, so rounds stretch and every node is
+/// served in turn. The loop sleeps until the next step or resync is due, or a node event arrives.
+public actor HealingScheduler {
+    /// A node snapshot from the webhook (or its deletion).
+    public struct NodeUpdate: Sendable {
+        public var node: Node
+        public var isDeleted: Bool
+    }
+
+    let api: any KubernetesAPI
+    let clock: any WallClock
+    let configuration: HealingConfiguration
+    let metrics: HealingMetrics
+    let logger: Logger
+    nonisolated let inbox: NodeEventInbox<NodeUpdate>
+    /// Wakes the loop: node events, finished steps.
+    private nonisolated let wake = WakeSignal()
+
+    var states: [String: NodeHealingState] = [:]
+    /// Nodes with a step in flight, and what each runs.
+    var running: [String: Task<Void, Never>] = [:]
+    /// Nodes whose probe pod is to be deleted (node deleted, or no longer Windows).
+    var cleanups: Set<String> = []
+    var lastResync: Date?
+    var onFirstResync: (@Sendable () -> Void)?
+
+    public init(
+        api: any KubernetesAPI, clock: any WallClock, configuration: HealingConfiguration, metrics: HealingMetrics,
+        logger: Logger, onFirstResync: (@Sendable () -> Void)? = nil
+    ) {
+        self.api = api
+        self.clock = clock
+        self.configuration = configuration
+        self.metrics = metrics
+        self.logger = logger
+        self.inbox = NodeEventInbox(capacity: configuration.inboxCapacity)
+        self.onFirstResync = onFirstResync
+    }
+
+    // MARK: Input
+
+    /// Queues a node snapshot from the webhook; never blocks. Not-Windows nodes are ignored unless tracked.
+    public nonisolated func enqueue(_ node: Node, isDeleted: Bool = false) {
+        if !inbox.put(NodeUpdate(node: node, isDeleted: isDeleted), for: node.name) {
+            metrics.droppedEvents.increment()
+            logger.warning(
+                "Node event queue is full; dropped an event (the next resync recovers it)",
+                metadata: ["node": "\(node.name)"])
+        }
+        metrics.queueDepth.set(to: Double(inbox.count))
+        wake.signal()
+    }
+
+    // MARK: The loop
+
+    /// Resyncs, then works until the task is cancelled.
+    public func run() async {
+        while !Task.isCancelled {
+            await runOnce()
+            let deadline = nextWake()
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { [clock] in try? await clock.sleep(until: deadline) }
+                group.addTask { [wake] in await wake.wait() }
+                await group.next()
+                group.cancelAll()
+            }
+        }
+        for task in running.values { task.cancel() }
+    }
+
+    /// One pass: takes queued events, resyncs when due, and starts the steps that are due.
+    public func runOnce() async {
+        applyInbox()
+        let now = clock.now
+        if lastResync.map({ now >= $0 + configuration.resyncInterval.timeInterval }) ?? true {
+            await resync()
+        }
+        startDueSteps()
+    }
+
+    /// Waits until no step is running (tests, shutdown).
+    public func waitForSteps() async {
+        while let task = running.values.first {
+            await task.value
+        }
+    }
+
+    private func nextWake() -> Date {
+        let now = clock.now
+        var next = (lastResync ?? now) + (lastResync == nil ? 10 : configuration.resyncInterval.timeInterval)
+        for (name, state) in states where running[name] == nil {
+            if let step = state.nextStep, step < next { next = step }
+        }
+        return max(next, now)
+    }
+
+    private func applyInbox() {
+        for (_, update) in inbox.takeAll() {
+            if update.isDeleted {
+                forget(update.node.name, reason: "deleted")
+            } else {
+                observe(update.node)
+            }
+        }
+        metrics.queueDepth.set(to: Double(inbox.count))
+        publishCounts()
+    }
+
+    // MARK: Observing
+
+    func observe(_ node: Node) {
+        let name = node.name
+        guard node.isWindows else {
+            if states[name] != nil { forget(name, reason: "no longer a Windows node") }
+            return
+        }
+        var state = states[name] ?? NodeHealingState(node: node)
+        let observation = state.observe(node, now: clock.now, window: configuration.window)
+        if observation.isNotReadySighting { metrics.recordNotReadySighting() }
+        if observation.leftHealing {
+            logger.info(
+                "Node is not Ready; healing stops and its window starts again when it is Ready",
+                metadata: ["node": "\(name)"])
+        }
+        if observation.startedWindow {
+            let resumed = state.isWindowStored
+            logger.info(
+                resumed ? "Resuming the healing window stored on the node" : "Healing started",
+                metadata: ["node": "\(name)", "window_start": "\(RFC3339.string(state.windowStart ?? clock.now))"])
+        }
+        states[name] = state
+        if running[name] == nil { wake.signal() }
+    }
+
+    func forget(_ name: String, reason: String) {
+        guard states.removeValue(forKey: name) != nil else { return }
+        cleanups.insert(name)
+        logger.info("Stopped tracking the node", metadata: ["node": "\(name)", "reason": "\(reason)"])
+    }
+
+    private func publishCounts() {
+        var counts: [HealingPhase: Int] = [:]
+        for state in states.values { counts[state.phase, default: 0] += 1 }
+        metrics.setCounts(counts)
+    }
+
+    // MARK: Steps
+
+    private func startDueSteps() {
+        let now = clock.now
+        for name in cleanups where running[name] == nil && running.count < configuration.maxConcurrentSteps {
+            cleanups.remove(name)
+            launch(name) { scheduler in await scheduler.deleteProbePod(of: name, reason: "node gone") }
+        }
+        let due = states.compactMap { name, state -> (String, Date, HealingAction)? in
+            guard running[name] == nil, let action = state.dueAction(at: now, window: configuration.window),
+                let step = state.nextStep
+            else { return nil }
+            return (name, step, action)
+        }.sorted { $0.1 < $1.1 }
+        for (name, _, action) in due where running.count < configuration.maxConcurrentSteps {
+            guard let generation = states[name]?.generation else { continue }
+            launch(name) { scheduler in await scheduler.perform(action, for: name, generation: generation, at: now) }
+        }
+    }
+
+    private func launch(_ name: String, _ body: @escaping @Sendable (HealingScheduler) async -> Void) {
+        running[name] = Task { [weak self] in
+            guard let self else { return }
+            await body(self)
+            await self.stepFinished(name)
+        }
+    }
+
+    private func stepFinished(_ name: String) {
+        running[name] = nil
+        publishCounts()
+        wake.signal()
+    }
+}
+
+extension HealingScheduler {
+    /// The phase of a tracked node, for tests and diagnostics.
+    public func phase(of node: String) -> HealingPhase? { states[node]?.phase }
+}

@@ -1,0 +1,21 @@
+public import Foundation
+
+/// The scheduler's clock: wall time (the healing window start is stored on the node as a date) and sleeping
+/// until a date. Tests use a clock they move by hand; nothing in this target calls `Date()` itself.
+public protocol WallClock: Sendable {
+    var now: Date { get }
+    /// Returns at `deadline` (or throws when the task is cancelled).
+    func sleep(until deadline: Date) async throws
+}
+
+/// The system's clock.
+public struct SystemWallClock: WallClock {
+    public init() {}
+
+    public var now: Date { Date() }
+
+    public func sleep(until deadline: Date) async throws {
+        let seconds = deadline.timeIntervalSinceNow
+        if seconds > 0 { try await Task.sleep(for: .milliseconds(Int64(seconds * 1000) + 1)) }
+    }
+}

@@ -1,0 +1,31 @@
+/// The calls this product makes to the Kubernetes API, and nothing else (SPEC "Kubernetes access").
+///
+/// The healing code is written against this protocol; `CurlKubernetesClient` implements it over HTTPS and tests
+/// use an in-memory fake. Every call fails with a `KubernetesError` naming the call; 404 (`notFound`) and 409
+/// (`alreadyExists`, `conflict`) are answers callers are expected to handle.
+public protocol KubernetesAPI: Sendable {
+    /// One page of nodes (`GET /api/v1/nodes?labelSelector=&limit=&continue=`); see `listAllNodes` for all pages.
+    func listNodes(_ options: NodeListOptions) async throws(KubernetesError) -> NodeList
+
+    /// `GET /api/v1/nodes/{name}`.
+    func getNode(named name: String) async throws(KubernetesError) -> Node
+
+    /// A JSON merge patch (RFC 7386) of the node's annotations: a value sets the key, `nil` removes it, keys not
+    /// named are left alone. Returns the node as stored afterwards.
+    func mergePatchAnnotations(
+        node name: String, _ annotations: [String: String?]
+    ) async throws(KubernetesError)
+        -> Node
+
+    /// `POST /api/v1/namespaces/{namespace}/pods`; returns the pod as created (with uid and defaults).
+    func createPod(_ pod: Pod, namespace: String) async throws(KubernetesError) -> Pod
+
+    /// `DELETE /api/v1/namespaces/{namespace}/pods/{name}?gracePeriodSeconds=0`: the pod goes at once.
+    func deletePod(named name: String, namespace: String) async throws(KubernetesError)
+
+    /// Every pod of `namespace` matching `labelSelector` (`nil`: all), following `continue` tokens.
+    func listPods(namespace: String, labelSelector: String?) async throws(KubernetesError) -> [Pod]
+
+    /// `POST /apis/events.k8s.io/v1/namespaces/{namespace}/events`, in the Event's namespace (`default` if unset).
+    func createEvent(_ event: Event) async throws(KubernetesError) -> Event
+}

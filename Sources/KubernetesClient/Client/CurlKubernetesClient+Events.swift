@@ -1,0 +1,13 @@
+public import Kubernetes
+
+extension CurlKubernetesClient {
+    public func createEvent(_ event: Event) async throws(KubernetesError) -> Event {
+        let namespace = event.metadata.namespace ?? "default"
+        let request = TransportRequest(
+            method: "POST", path: "/apis/events.k8s.io/v1/namespaces/\(APIPath.escape(namespace))/events",
+            body: JSONBody.encode(event), contentType: "application/json")
+        return try await executor.execute(request, verb: .createEvent) { body throws(JSONBodyError) in
+            try JSONBody.decode(Event.self, from: body)
+        }
+    }
+}

@@ -1,0 +1,43 @@
+public import Kubernetes
+
+extension CurlKubernetesClient {
+    /// The pod is created in `namespace`, whatever its `metadata.namespace` says (the API server would refuse a
+    /// mismatch with 400).
+    public func createPod(_ pod: Pod, namespace: String) async throws(KubernetesError) -> Pod {
+        var pod = pod
+        pod.metadata.namespace = namespace
+        let request = TransportRequest(
+            method: "POST", path: "/api/v1/namespaces/\(APIPath.escape(namespace))/pods", body: JSONBody.encode(pod),
+            contentType: "application/json")
+        return try await executor.execute(request, verb: .createPod) { body throws(JSONBodyError) in
+            try JSONBody.decode(Pod.self, from: body)
+        }
+    }
+
+    public func deletePod(named name: String, namespace: String) async throws(KubernetesError) {
+        let path =
+            "/api/v1/namespaces/\(APIPath.escape(namespace))/pods/\(APIPath.escape(name))"
+            + APIPath.query(["gracePeriodSeconds": "0"])
+        // The answer (the Pod, or a Status) carries nothing the caller needs.
+        _ = try await executor.send(TransportRequest(method: "DELETE", path: path), verb: .deletePod)
+    }
+
+    /// Pages of 500, following `continue` tokens.
+    public func listPods(namespace: String, labelSelector: String?) async throws(KubernetesError) -> [Pod] {
+        var pods: [Pod] = []
+        var continueToken: String?
+        repeat {
+            let query = APIPath.query([
+                "labelSelector": labelSelector, "limit": "500", "continue": continueToken,
+            ])
+            let request = TransportRequest(
+                method: "GET", path: "/api/v1/namespaces/\(APIPath.escape(namespace))/pods" + query)
+            let page = try await executor.execute(request, verb: .listPods) { body throws(JSONBodyError) in
+                try JSONBody.decode(PodList.self, from: body)
+            }
+            pods.append(contentsOf: page.items)
+            continueToken = page.continueToken
+        } while !(continueToken ?? "").isEmpty
+        return pods
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+
+/// One HTTP exchange with the API server, without retries: the seam between the retry loop and libcurl, so that
+/// the loop is tested with scripted answers.
+protocol HTTPTransport: Sendable {
+    /// Sends `request` and returns the answer or why there is none; never throws, never retries.
+    func perform(_ request: TransportRequest) async -> TransportResult
+}
+
+/// A request as the transport sends it; the server's base URL is the transport's.
+struct TransportRequest: Sendable {
+    var method: String
+    /// Path and query, e.g. `/api/v1/nodes?limit=500`.
+    var path: String
+    var body: [UInt8]?
+    var contentType: String?
+    /// Set per attempt by the retry loop (the token file may have changed between attempts).
+    var bearerToken: String?
+
+    init(method: String, path: String, body: [UInt8]? = nil, contentType: String? = nil) {
+        self.method = method
+        self.path = path
+        self.body = body
+        self.contentType = contentType
+    }
+}
+
+enum TransportResult: Sendable {
+    case response(TransportResponse)
+    case failure(TransportFailure)
+}
+
+/// A complete HTTP answer, whatever its status.
+struct TransportResponse: Sendable {
+    var status: Int
+    /// The `Retry-After` header as sent.
+    var retryAfter: String?
+    var body: [UInt8]
+
+    /// `Retry-After` in seconds (the API server sends delta-seconds, not an HTTP date).
+    var retryAfterDuration: Duration? {
+        guard let text = retryAfter?.trimmingCharacters(in: .whitespacesAndNewlines), let seconds = Int(text),
+            seconds >= 0
+        else { return nil }
+        return .seconds(seconds)
+    }
+}
+
+/// No complete answer: the libcurl code and message, and whether another attempt may succeed.
+struct TransportFailure: Sendable, Error {
+    enum Kind: Sendable {
+        /// Connection refused, reset, dropped mid-answer, name resolution, …: worth another attempt.
+        case connection
+        /// No answer within the total timeout: worth another attempt.
+        case timeout
+        /// The TLS handshake or the server's certificate failed verification: retrying will not help.
+        case tls
+        /// The request could not be made at all (bad URL, answer over the size limit, …).
+        case permanent
+    }
+
+    var code: Int
+    var message: String
+    var kind: Kind
+
+    var isRetryable: Bool { kind == .connection || kind == .timeout }
+}

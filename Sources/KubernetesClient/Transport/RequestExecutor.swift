@@ -1,0 +1,113 @@
+import Kubernetes
+import Logging
+
+/// Runs one logical call to completion: rate limit, token, the HTTP attempt, metrics, and retries with backoff.
+///
+/// Retried: transport failures but TLS ones, 429 (waiting `Retry-After` when given) and 500/502/503/504, within
+/// `RetryPolicy`'s attempts and total time. A 401 is retried once at once when the token file then holds a new
+/// token. Everything else is final. A POST is retried too (the API server refuses a duplicate create with 409),
+/// so a create whose answer was lost ends in `alreadyExists` with `call.attempts > 1`.
+struct RequestExecutor: Sendable {
+    let transport: any HTTPTransport
+    let tokens: TokenSource
+    let rateLimiter: RateLimiter
+    let policy: RetryPolicy
+    let clock: any RequestClock
+    let random: @Sendable () -> Double
+    let metrics: KubernetesClientMetrics
+    let logger: Logger
+
+    /// Sends `request` until it gets a 2xx answer and decodes it with `decode`; a body that does not decode is
+    /// `decoding`, never a crash.
+    func execute<Value>(
+        _ request: TransportRequest, verb: KubernetesVerb, decode: ([UInt8]) throws(JSONBodyError) -> Value
+    ) async throws(KubernetesError) -> Value {
+        let (response, call) = try await send(request, verb: verb)
+        do {
+            return try decode(response.body)
+        } catch {
+            throw .decoding(call, message: error.message)
+        }
+    }
+
+    /// Sends `request` until it gets a 2xx answer, which is returned with the call that got it, or a final error.
+    func send(
+        _ request: TransportRequest, verb: KubernetesVerb
+    ) async throws(KubernetesError)
+        -> (TransportResponse, KubernetesCall)
+    {
+        var request = request
+        let started = clock.now()
+        var attempt = 0
+        var retriedUnauthorized = false
+        while true {
+            attempt += 1
+            let call = KubernetesCall(verb: verb, method: request.method, path: request.path, attempts: attempt)
+            do {
+                try await rateLimiter.acquire()
+            } catch {
+                throw .cancelled(call)
+            }
+            request.bearerToken = tokens.current()
+            let sent = clock.now()
+            let result = await transport.perform(request)
+            let error: KubernetesError
+            var wait: Duration?
+            switch result {
+            case .response(let response):
+                metrics.record(verb: verb, status: response.status, duration: clock.now() - sent)
+                if (200..<300).contains(response.status) { return (response, call) }
+                error = Self.error(for: response, call: call)
+                if response.status == 401, !retriedUnauthorized, tokens.refreshAfterUnauthorized() {
+                    retriedUnauthorized = true
+                    logger.notice(
+                        "Unauthorized; retrying with the token re-read from its file", metadata: call.metadata)
+                    continue
+                }
+                guard [429, 500, 502, 503, 504].contains(response.status) else { throw error }
+                wait = response.retryAfterDuration
+            case .failure(let failure):
+                metrics.record(verb: verb, status: nil, duration: clock.now() - sent)
+                error =
+                    failure.kind == .timeout
+                    ? .timeout(call, message: failure.message)
+                    : .transport(call, code: failure.code, message: failure.message)
+                guard failure.isRetryable else { throw error }
+            }
+
+            guard !Task.isCancelled else { throw .cancelled(call) }
+            guard attempt < policy.maxAttempts else { throw error }
+            let delay = wait ?? policy.delay(beforeRetry: attempt, random: random())
+            let elapsed = clock.now() - started
+            guard elapsed + delay <= policy.maxTotal else { throw error }
+            var metadata = call.metadata
+            metadata["error"] = "\(error)"
+            metadata["retry_in"] = "\(delay)"
+            logger.notice("Kubernetes API call failed; retrying", metadata: metadata)
+            do {
+                try await clock.sleep(for: delay)
+            } catch {
+                throw .cancelled(call)
+            }
+        }
+    }
+
+    /// The typed error of a non-2xx answer, from its `Status` body when it has one.
+    static func error(for response: TransportResponse, call: KubernetesCall) -> KubernetesError {
+        // A JSON body that is not a Status (no reason, no message) is treated like any other unknown body.
+        let status = (try? JSONBody.decode(Status.self, from: response.body)).flatMap {
+            $0.reason == nil && $0.message == nil ? nil : $0
+        }
+        let raw = status == nil ? String(decoding: response.body.prefix(512), as: UTF8.self) : nil
+        return KubernetesError(
+            httpStatus: response.status, status: status, retryAfter: response.retryAfterDuration, rawBody: raw,
+            call: call)
+    }
+}
+
+extension KubernetesCall {
+    /// Log metadata naming the call; never the token or any body.
+    var metadata: Logger.Metadata {
+        ["verb": "\(verb.rawValue)", "method": "\(method)", "path": "\(path)", "attempt": "\(attempts)"]
+    }
+}

@@ -1,0 +1,155 @@
+public import Kubernetes
+
+/// An in-memory cluster that answers as the API server would: nodes, pods (a deleted pod can linger as
+/// terminating, so creating its name again answers 409), events. Tests check the cluster afterwards — effects,
+/// not calls — and can make the next calls of a verb fail or hang.
+public actor FakeKubernetesAPI: KubernetesAPI {
+    public private(set) var nodes: [String: Node] = [:]
+    /// Pods by "namespace/name".
+    public private(set) var pods: [String: Pod] = [:]
+    public private(set) var events: [Event] = []
+    /// Pods created, by name, in order (every creation, not only the live ones).
+    public private(set) var createdPods: [String] = []
+    public private(set) var deletedPods: [String] = []
+    /// Every call, by verb.
+    public private(set) var calls: [KubernetesVerb: Int] = [:]
+    /// When set, a deleted pod stays terminating until `finishTerminating()`.
+    public var deletedPodsLinger = false
+    private var terminating: Set<String> = []
+    private var failures: [KubernetesVerb: [KubernetesError]] = [:]
+    private var hangingNodes: Set<String> = []
+
+    public init(nodes: [Node] = []) {
+        for node in nodes { self.nodes[node.name] = node }
+    }
+
+    // MARK: Test controls
+
+    public func put(_ node: Node) { nodes[node.name] = node }
+    public func remove(node name: String) { nodes[name] = nil }
+    public func setDeletedPodsLinger(_ linger: Bool) { deletedPodsLinger = linger }
+    public func finishTerminating() {
+        for key in terminating { pods[key] = nil }
+        terminating = []
+    }
+
+    /// The next `count` calls of `verb` fail with `error`.
+    public func fail(_ verb: KubernetesVerb, with error: KubernetesError, count: Int = 1) {
+        failures[verb, default: []] += Array(repeating: error, count: count)
+    }
+
+    /// Every call about `node` (its annotations, its probe pod) hangs until the calling task is cancelled.
+    public func hang(node: String) { hangingNodes.insert(node) }
+
+    public func callCount(_ verb: KubernetesVerb) -> Int { calls[verb] ?? 0 }
+    public var totalCalls: Int { calls.values.reduce(0, +) }
+    public func pod(named name: String, namespace: String = "kube-system") -> Pod? { pods["\(namespace)/\(name)"] }
+
+    // MARK: KubernetesAPI
+
+    public func listNodes(_ options: NodeListOptions) async throws(KubernetesError) -> NodeList {
+        try record(.listNodes)
+        let sorted = nodes.values.sorted { $0.name < $1.name }
+        let start = Int(options.continueToken ?? "") ?? 0
+        let limit = options.limit ?? sorted.count
+        let page = Array(sorted.dropFirst(start).prefix(limit))
+        let next = start + page.count
+        return NodeList(items: page, continueToken: next < sorted.count ? String(next) : nil)
+    }
+
+    public func getNode(named name: String) async throws(KubernetesError) -> Node {
+        try record(.getNode)
+        guard let node = nodes[name] else {
+            throw .notFound(call(.getNode, name), message: "nodes \"\(name)\" not found")
+        }
+        return node
+    }
+
+    public func mergePatchAnnotations(
+        node name: String, _ annotations: [String: String?]
+    ) async throws(KubernetesError)
+        -> Node
+    {
+        try record(.patchNode)
+        try await hangIfAsked(name)
+        guard var node = nodes[name] else {
+            throw .notFound(call(.patchNode, name), message: "nodes \"\(name)\" not found")
+        }
+        var current = node.metadata.annotations ?? [:]
+        for (key, value) in annotations { current[key] = value }
+        node.metadata.annotations = current
+        nodes[name] = node
+        return node
+    }
+
+    public func createPod(_ pod: Pod, namespace: String) async throws(KubernetesError) -> Pod {
+        try record(.createPod)
+        try await hangIfAsked(pod.metadata.annotations?["cops-vigilante-snat-node"] ?? "")
+        let key = "\(namespace)/\(pod.name)"
+        guard pods[key] == nil else {
+            throw .alreadyExists(call(.createPod, pod.name), message: "pods \"\(pod.name)\" already exists")
+        }
+        var created = pod
+        created.metadata.namespace = namespace
+        pods[key] = created
+        createdPods.append(pod.name)
+        return created
+    }
+
+    public func deletePod(named name: String, namespace: String) async throws(KubernetesError) {
+        try record(.deletePod)
+        let key = "\(namespace)/\(name)"
+        try await hangIfAsked(pods[key]?.metadata.annotations?["cops-vigilante-snat-node"] ?? "")
+        guard var pod = pods[key], !terminating.contains(key) else {
+            throw .notFound(call(.deletePod, name), message: "pods \"\(name)\" not found")
+        }
+        deletedPods.append(name)
+        if deletedPodsLinger {
+            pod.metadata.deletionTimestamp = "2026-01-01T00:00:00Z"
+            pods[key] = pod
+            terminating.insert(key)
+        } else {
+            pods[key] = nil
+        }
+    }
+
+    public func listPods(namespace: String, labelSelector: String?) async throws(KubernetesError) -> [Pod] {
+        try record(.listPods)
+        let wanted = (labelSelector ?? "").split(separator: ",").compactMap { term -> (String, String)? in
+            let parts = term.split(separator: "=", maxSplits: 1)
+            return parts.count == 2 ? (String(parts[0]), String(parts[1])) : nil
+        }
+        return pods.filter { key, pod in
+            key.hasPrefix("\(namespace)/") && wanted.allSatisfy { pod.metadata.labels?[$0.0] == $0.1 }
+        }.values.sorted { $0.name < $1.name }
+    }
+
+    public func createEvent(_ event: Event) async throws(KubernetesError) -> Event {
+        try record(.createEvent)
+        events.append(event)
+        return event
+    }
+
+    // MARK: Helpers
+
+    private func record(_ verb: KubernetesVerb) throws(KubernetesError) {
+        calls[verb, default: 0] += 1
+        if var queued = failures[verb], !queued.isEmpty {
+            let error = queued.removeFirst()
+            failures[verb] = queued
+            throw error
+        }
+    }
+
+    private func hangIfAsked(_ node: String) async throws(KubernetesError) {
+        guard hangingNodes.contains(node) else { return }
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(3600))
+        }
+        throw .cancelled(call(.createPod, node))
+    }
+
+    private func call(_ verb: KubernetesVerb, _ name: String) -> KubernetesCall {
+        KubernetesCall(verb: verb, method: "GET", path: "/fake/\(name)")
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import Healing
+import Kubernetes
+import Logging
+import Prometheus
+import TestSupport
+
+/// Nodes named by what they are, as the Go original's tests did.
+enum TestNodes {
+    static func windows(
+        _ name: String, ready: Bool = true, healed: String? = nil, startedAt: String? = nil, hostname: String? = nil,
+        os: String = "windows"
+    ) -> Node {
+        var annotations: [String: String] = [:]
+        annotations[SnatNames.healedAnnotation] = healed
+        annotations[SnatNames.healingStartedAtAnnotation] = startedAt
+        return Node(
+            metadata: ObjectMeta(
+                name: name, uid: "uid-\(name)",
+                labels: [Node.osLabel: os, Node.hostnameLabel: hostname ?? name],
+                annotations: annotations.isEmpty ? nil : annotations),
+            status: .init(conditions: [.init(type: "Ready", status: ready ? "True" : "False")]))
+    }
+
+    static func linux(_ name: String) -> Node {
+        Node(
+            metadata: ObjectMeta(name: name, labels: [Node.osLabel: "linux"]),
+            status: .init(conditions: [.init(type: "Ready", status: "True")]))
+    }
+}
+
+/// A scheduler over an in-memory cluster and a clock moved by hand: 30 s rounds, a 2-minute window.
+struct HealingHarness {
+    let api: FakeKubernetesAPI
+    let clock = TestClock()
+    let registry = PrometheusCollectorRegistry()
+    let metrics: HealingMetrics
+    let scheduler: HealingScheduler
+    static let interval: Duration = .seconds(30)
+    static let window: Duration = .seconds(120)
+
+    init(nodes: [Node], errorThreshold: Int = 10, maxConcurrentSteps: Int = 8) {
+        api = FakeKubernetesAPI(nodes: nodes)
+        metrics = HealingMetrics(registry: registry)
+        var configuration = HealingConfiguration(
+            interval: Self.interval, window: Self.window, errorThreshold: errorThreshold, resyncInterval: .seconds(300),
+            probePod: ProbePod(
+                image: "mcr.microsoft.com/oss/kubernetes/pause:3.6", namespace: "kube-system", tolerations: []),
+            reportingInstance: "vigilante-test")
+        configuration.maxConcurrentSteps = maxConcurrentSteps
+        scheduler = HealingScheduler(
+            api: api, clock: clock, configuration: configuration, metrics: metrics, logger: Logger(label: "test"))
+    }
+
+    /// One pass of the scheduler, with every step it starts finished.
+    func round() async {
+        await scheduler.runOnce()
+        await scheduler.waitForSteps()
+    }
+
+    /// Moves the clock and runs a pass.
+    func advance(_ seconds: TimeInterval) async {
+        clock.advance(by: seconds)
+        await round()
+    }
+
+    func node(_ name: String) async -> Node? { await api.nodes[name] }
+
+    func probePod(_ node: String) async -> Pod? { await api.pod(named: ProbePod.name(for: node)) }
+
+    func annotation(_ node: String, _ key: String) async -> String? { await api.nodes[node]?.annotation(key) }
+
+    func phase(_ node: String) async -> HealingPhase? { await scheduler.phase(of: node) }
+}
