@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
-# Sets up the machine, builds vigilante, and runs it locally against a simulated cluster, then stops
-# everything. Options:
-#   --keep-running      keep vigilante running until Ctrl-C
-#   --kubeconfig PATH   use a real cluster instead of the simulated one (issue #6 wires the simulation)
+# Sets up the machine, builds vigilante, and shows it healing a Windows node of a simulated AKS cluster:
+# the fake Kubernetes API server of the tests, seeded with Linux nodes and a healed Windows node; a new Windows
+# node joins (CREATE callback while NotReady, then a nodes/status UPDATE when it turns Ready); probe pods come
+# every 3 s for a 20 s window, then the node is marked healed. Everything is stopped at the end (also on Ctrl-C).
+#   --keep-running      keep the cluster and vigilante running at the end, until Ctrl-C
+#   --kubeconfig PATH   run vigilante against a real cluster instead (until Ctrl-C), with certs/ for the webhook
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export SWIFT_BACKTRACE=enable=no
 
-keep_running=false
+keep_running=()
 kubeconfig=""
 while (($#)); do
     case $1 in
-        --keep-running) keep_running=true ;;
+        --keep-running) keep_running=(--keep-running) ;;
         --kubeconfig) kubeconfig=${2:?--kubeconfig needs a path}; shift ;;
-        -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
         *) echo "run-local: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
     shift
@@ -25,56 +27,11 @@ bash scripts/setup.sh
 say "building vigilante (release)"
 swift build -c release --product vigilante 2>&1 | tail -n 1
 binary=.build/release/vigilante
-
-work=$(mktemp -d)
-pid=""
-cleanup() {
-    if [ -n "$pid" ]; then
-        kill -TERM "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-cat >"$work/conf.yaml" <<'YAML'
-# Demo durations: a 1-minute healing window, a probe round every 5 seconds.
-tls: false
-interval: 5s
-unsafe_allow_short_intervals: true
-webhook:
-  port: 0
-metrics:
-  port: 0
-tasks:
-  snat:
-    healing_duration: 1m
-    resync_interval: 30s
-YAML
-
+bash scripts/gen-certs.sh certs
 "$binary" version
-say "effective configuration:"
-"$binary" check-config --config "$work/conf.yaml" | sed 's/^/    /'
 
-args=(run --config "$work/conf.yaml")
-[ -n "$kubeconfig" ] && args+=(--kubeconfig "$kubeconfig")
-"$binary" "${args[@]}" 2>"$work/vigilante.log" &
-pid=$!
-for _ in $(seq 1 100); do
-    grep -q "waiting for SIGTERM" "$work/vigilante.log" 2>/dev/null && break
-    sleep 0.1
-done
-say "vigilante is running (pid $pid); its log:"
-sed 's/^/    /' "$work/vigilante.log"
-
-if $keep_running; then
-    say "keeping it running; press Ctrl-C to stop"
-    wait "$pid"
-else
-    say "stopping vigilante with SIGTERM"
-    kill -TERM "$pid"
-    wait "$pid" && status=0 || status=$?
-    pid=""
-    say "vigilante exited with status $status"
+if [ -n "$kubeconfig" ]; then
+    say "running against the cluster of $kubeconfig until Ctrl-C (webhook https://localhost:8443/validate)"
+    exec "$binary" run --kubeconfig "$kubeconfig" --cert-file certs/tls.crt --key-file certs/tls.key
 fi
+exec python3 scripts/demo/local_demo.py --binary "$binary" --certs certs "${keep_running[@]}"

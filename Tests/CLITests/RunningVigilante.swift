@@ -22,6 +22,11 @@ final class RunningVigilante: Sendable {
         try process.run()
     }
 
+    /// A test that fails before stopping it must not leave the process behind.
+    deinit {
+        if process.isRunning { process.terminate() }
+    }
+
     var standardError: String { collected.text.withLock { $0 } }
 
     /// Waits (polling, up to `timeout`) until standard error contains `text`.
