@@ -5,6 +5,8 @@
 #       wrk POSTing a ~20 KB AdmissionReview over TLS, against nginx-light on the same certificate.
 #   scripts/bench.sh nodes [--rounds N] [--nodes N] [--chunk-size N]
 #       `vigilante nodes` against `kubectl get nodes -o name` listing 5,000 nodes from the fake API server.
+#   scripts/bench.sh healing [--windows N] [--linux N] [--window SECONDS] [--interval SECONDS]
+#       500 Windows nodes joining a 5,000-node simulated cluster at once: time to first probe pod, API calls.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,5 +30,10 @@ case $what in
         build
         exec python3 scripts/bench/bench_list_nodes.py --binary "$scratch/release/vigilante" "$@"
         ;;
-    *) echo "bench: unknown benchmark $what (webhook, nodes)" >&2; exit 2 ;;
+    healing)
+        python3 -c "import cryptography" 2>/dev/null || pip install -q -r Tests/fakeapi/requirements.txt
+        build
+        exec python3 scripts/bench/bench_healing.py --binary "$scratch/release/vigilante" "$@"
+        ;;
+    *) echo "bench: unknown benchmark $what (webhook, nodes, healing)" >&2; exit 2 ;;
 esac
