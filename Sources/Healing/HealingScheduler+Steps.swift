@@ -35,9 +35,15 @@ extension HealingScheduler {
                 _ = try await api.mergePatchAnnotations(node: name, [SnatNames.healingStartedAtAnnotation: nil])
                 states[name]?.recordStaleWindowStartCleared()
             } catch {
-                if case .notFound = error { states[name]?.recordStaleWindowStartCleared() }
-                logger.warning(
-                    "Could not remove the stale window start", metadata: ["node": "\(name)", "error": "\(error)"])
+                if case .notFound = error {
+                    states[name]?.recordStaleWindowStartCleared()
+                } else {
+                    states[name]?.recordStaleWindowStartNotCleared(
+                        retryAt: startedAt + configuration.interval.timeInterval)
+                    logger.warning(
+                        "Could not remove the stale window start; trying again next interval",
+                        metadata: ["node": "\(name)", "error": "\(error)"])
+                }
             }
         }
     }

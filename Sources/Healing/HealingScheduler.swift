@@ -97,6 +97,9 @@ public actor HealingScheduler {
     private func nextWake() -> Date {
         let now = clock.now
         var next = (lastResync ?? now) + (lastResync == nil ? 10 : configuration.resyncInterval.timeInterval)
+        // With every worker busy, a due step cannot start before one finishes, and a finishing step wakes the
+        // loop: waiting for due steps here would spin.
+        guard running.count < configuration.maxConcurrentSteps else { return max(next, now) }
         for (name, state) in states where running[name] == nil {
             if let step = state.nextStep, step < next { next = step }
         }

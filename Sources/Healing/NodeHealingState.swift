@@ -125,6 +125,11 @@ public struct NodeHealingState: Sendable, Equatable {
         isStartAnnounced = true
     }
 
+    /// Removing the stale window start failed: try again at `retryAt`.
+    public mutating func recordStaleWindowStartNotCleared(retryAt: Date) {
+        if phase == .waitingForReady && hasStaleWindowStart { nextStep = retryAt }
+    }
+
     public mutating func recordStaleWindowStartCleared() {
         hasStaleWindowStart = false
         if phase == .waitingForReady { nextStep = nil }
