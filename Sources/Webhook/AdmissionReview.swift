@@ -49,10 +49,12 @@ struct AdmissionReview {
                     } else if key == "kind" {
                         path = "kind"
                         review.kind = try reader.readOptionalString()
-                    } else if key == "request", try !reader.readNull() {
+                    } else if key == "request" {
                         path = "request"
-                        review.request = try readRequest(
-                            &reader, path: &path, object: &objectRange, oldObject: &oldObjectRange)
+                        if try !reader.readNull() {
+                            review.request = try readRequest(
+                                &reader, path: &path, object: &objectRange, oldObject: &oldObjectRange)
+                        }
                     } else {
                         try reader.skipValue()
                     }
@@ -83,8 +85,8 @@ struct AdmissionReview {
             path = "request." + key.string
             if key == "uid" {
                 request.uid = try reader.readOptionalString()
-            } else if key == "kind", try !reader.readNull() {
-                try reader.readObject { (key: JSONKey, reader: inout JSONReader) throws(JSONReadError) in
+            } else if key == "kind" {
+                try reader.readObjectIfPresent { (key: JSONKey, reader: inout JSONReader) throws(JSONReadError) in
                     if key == "group" {
                         request.objectGroup = try reader.readOptionalString()
                     } else if key == "kind" {

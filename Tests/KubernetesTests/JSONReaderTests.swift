@@ -90,3 +90,14 @@ import Testing
             .deletingLastPathComponent().appending(path: "shared/fixtures/\(path)")
     }
 }
+
+@Suite struct JSONReaderNullTests {
+    @Test func nullMetadataStatusAndConditions_readAsAbsent() throws {
+        for json in [#"{"metadata":null,"status":null}"#, #"{"metadata":{"name":"n"},"status":{"conditions":null}}"#] {
+            let node = try JSONReader.read(Array(json.utf8)) { (reader: inout JSONReader) throws(JSONReadError) in
+                try Node(reading: &reader)
+            }
+            #expect(!node.isReady)
+        }
+    }
+}

@@ -26,7 +26,7 @@ final class RecordingSink: NodeEventSink {
             sink: sink, metrics: WebhookMetrics(registry: registry), logger: Logger(label: "test"))
     }
 
-    private func post(_ body: [UInt8], contentType: String = "application/json") -> HTTPResponse {
+    func post(_ body: [UInt8], contentType: String = "application/json") -> HTTPResponse {
         var headers = HTTPHeaders([("Host", "vigilante")])
         headers.add(name: "Content-Type", value: contentType)
         let head = HTTPRequestHead(
@@ -34,7 +34,7 @@ final class RecordingSink: NodeEventSink {
         return webhook.handle(HTTPRequest(head: head, body: body))
     }
 
-    private func post(json: String) -> HTTPResponse { post(Array(json.utf8)) }
+    func post(json: String) -> HTTPResponse { post(Array(json.utf8)) }
 
     private func answer(_ response: HTTPResponse) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
@@ -182,5 +182,15 @@ final class RecordingSink: NodeEventSink {
         #expect(
             exposition.contains(#"cops_vigilante_admission_requests_total{operation="unknown",result="invalid"} 1"#))
         #expect(exposition.contains("cops_vigilante_admission_duration_seconds_count 3"))
+    }
+}
+
+extension AdmissionWebhookTests {
+    @Test func nullRequestAndKind_areReadAsAbsent() {
+        #expect(
+            post(json: #"{"kind":"AdmissionReview","apiVersion":"admission.k8s.io/v1","request":null}"#).status
+                == .badRequest)
+        let review = #"{"kind":"AdmissionReview","apiVersion":"admission.k8s.io/v1","request":{"uid":"u","kind":null}}"#
+        #expect(post(json: review).status == .ok)
     }
 }

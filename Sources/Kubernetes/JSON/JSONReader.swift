@@ -78,6 +78,14 @@ public struct JSONReader: ~Copyable {
         }
     }
 
+    /// Like `readObject`, but a `null` is read as an object without members.
+    public mutating func readObjectIfPresent(
+        _ body: (JSONKey, inout JSONReader) throws(JSONReadError) -> Void
+    ) throws(JSONReadError) {
+        if try readNull() { return }
+        try readObject(body)
+    }
+
     /// Calls `body` for each element of an array; `body` must read or skip the element.
     public mutating func readArray(_ body: (inout JSONReader) throws(JSONReadError) -> Void) throws(JSONReadError) {
         skipWhitespace()

@@ -4,8 +4,8 @@ extension Node {
         var metadata = ObjectMeta()
         var conditions: [Condition]?
         try reader.readObject { (key: JSONKey, reader: inout JSONReader) throws(JSONReadError) in
-            if key == "metadata", try !reader.readNull() {
-                try reader.readObject { (key: JSONKey, reader: inout JSONReader) throws(JSONReadError) in
+            if key == "metadata" {
+                try reader.readObjectIfPresent { (key: JSONKey, reader: inout JSONReader) throws(JSONReadError) in
                     if key == "name" {
                         metadata.name = try reader.readOptionalString()
                     } else if key == "labels" {
@@ -20,9 +20,10 @@ extension Node {
                         try reader.skipValue()
                     }
                 }
-            } else if key == "status", try !reader.readNull() {
-                try reader.readObject { (key: JSONKey, reader: inout JSONReader) throws(JSONReadError) in
-                    guard key == "conditions", try !reader.readNull() else { return try reader.skipValue() }
+            } else if key == "status" {
+                try reader.readObjectIfPresent { (key: JSONKey, reader: inout JSONReader) throws(JSONReadError) in
+                    guard key == "conditions" else { return try reader.skipValue() }
+                    if try reader.readNull() { return }
                     var list: [Condition] = []
                     try reader.readArray { (reader: inout JSONReader) throws(JSONReadError) in
                         var type = ""
