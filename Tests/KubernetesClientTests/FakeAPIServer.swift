@@ -51,10 +51,12 @@ final class FakeAPIServer: @unchecked Sendable {
         self.process = process
     }
 
-    /// SIGKILL without waiting: a graceful stop could wait for the client's idle keep-alive connection (the
-    /// fake's server joins its connection threads), and a test's end must never hang.
+    /// SIGKILL, not SIGTERM: a graceful stop waits for the client's idle keep-alive connection (the fake's server
+    /// joins its connection threads), and a test's end must never hang. Waiting for the exit reaps the child and
+    /// lets `Process` release itself (LeakSanitizer reports it otherwise).
     deinit {
         if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
     }
 
     /// Kills the fake and waits until it is gone, so that the next connection is refused.

@@ -2,7 +2,7 @@
 `kubectl get nodes -o name --chunk-size=500`, both listing the same 5,000 generated AKS Linux nodes (13-15 KB of
 JSON each, as the fixtures) from one fake API server over HTTPS with a token, in interleaved rounds.
 
-Each run is one child process: wall time from spawn to exit, peak RSS and CPU time from wait4's rusage. The fake's
+Each run is one child process: wall time from spawn to exit, peak RSS and CPU time from GNU time. The fake's
 request log gives the time the server itself spent answering each run (the same for both clients), so the client's
 own share is visible. kubectl keeps its discovery cache in a directory warmed before the rounds, its best case.
 Run through `scripts/bench.sh nodes`; figures are printed, never asserted."""
@@ -65,21 +65,22 @@ class Admin:
 
 
 def measure(command: list[str], expected_nodes: int, is_kubectl: bool) -> dict:
-    with tempfile.TemporaryFile() as output:
+    """Runs `command` under GNU time: peak RSS must come from a small parent, because Linux counts the memory a
+    child had before exec (a fork of this Python process, holding the fake's state) in its ru_maxrss."""
+    with tempfile.TemporaryFile() as output, tempfile.NamedTemporaryFile("r") as usage:
         started = time.monotonic()
-        process = subprocess.Popen(command, stdout=output, stderr=subprocess.PIPE)
-        _, status, usage = os.wait4(process.pid, 0)
+        process = subprocess.run(["/usr/bin/time", "-f", "%M %U %S", "-o", usage.name, *command], stdout=output,
+                                 stderr=subprocess.PIPE)
         wall = time.monotonic() - started
-        error = process.stderr.read().decode(errors="replace")
-        process.stderr.close()
+        if process.returncode != 0:
+            sys.exit(f"bench: {' '.join(command)} failed: {process.stderr.decode(errors='replace')}")
+        max_rss_kib, user, system = usage.read().split()[-3:]
         output.seek(0)
         text = output.read().decode()
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"bench: {' '.join(command)} failed: {error}")
     count = len(text.splitlines()) if is_kubectl else int(text.split()[0])
     if count != expected_nodes:
         sys.exit(f"bench: {command[0]} listed {count} nodes, expected {expected_nodes}")
-    return {"wall": wall, "rss_mib": usage.ru_maxrss / 1024, "cpu": usage.ru_utime + usage.ru_stime}
+    return {"wall": wall, "rss_mib": int(max_rss_kib) / 1024, "cpu": float(user) + float(system)}
 
 
 def main() -> int:
@@ -109,12 +110,13 @@ def main() -> int:
                 "kubectl": ([a.kubectl, "--kubeconfig", config, "--cache-dir", str(cache), "get", "nodes", "-o",
                              "name", f"--chunk-size={a.chunk_size}"], True),
             }
-            state = admin.call("GET", "state")
-            page_bytes = len(json.dumps({"items": state["nodes"][: a.chunk_size]}))
-            print(f"bench: {len(state['nodes'])} nodes, about {page_bytes / 1e6:.1f} MB of JSON per page of "
-                  f"{a.chunk_size}; warming up (kubectl discovery cache, connections) ...", flush=True)
+            print("bench: warming up (kubectl discovery cache, the fake's caches) ...", flush=True)
+            admin.call("DELETE", "requests")
             for command, is_kubectl in tools.values():
                 measure(command, a.nodes, is_kubectl)
+            pages = [e for e in admin.call("GET", "requests")["items"] if e["path"].startswith("/api/v1/nodes")]
+            print(f"bench: {a.nodes} nodes, {statistics.mean(e['responseBytes'] for e in pages) / 1e6:.1f} MB of "
+                  f"JSON per page of {a.chunk_size}", flush=True)
 
             results = {name: [] for name in tools}
             for round_number in range(a.rounds):

@@ -26,6 +26,17 @@ final class CurlEasy: @unchecked Sendable {
     /// Sends `request` and waits for the whole answer. Blocks the calling thread: never call it on the Swift
     /// concurrency pool (`CurlTransport` runs it on its own queue).
     func perform(_ request: TransportRequest, settings: CurlSettings) -> TransportResult {
+        let result = transfer(request, settings: settings)
+        var opened = 0
+        _ = vigilante_curl_getinfo_long(handle, CURLINFO_NUM_CONNECTS, &opened)
+        connectionsOpened = opened
+        return result
+    }
+
+    /// How many new connections the last `perform` had to open (0 when it reused one).
+    private(set) var connectionsOpened = 0
+
+    private func transfer(_ request: TransportRequest, settings: CurlSettings) -> TransportResult {
         curl_easy_reset(handle)
         errorBuffer[0] = 0
         var options = CurlOptions(handle: handle)
@@ -34,6 +45,8 @@ final class CurlEasy: @unchecked Sendable {
         options.set(CURLOPT_PROTOCOLS_STR, "https,http")
         // Threads must not get signals from libcurl's resolver timeouts.
         options.set(CURLOPT_NOSIGNAL, 1)
+        // HTTP/1.1: one exchange per connection at a time, so the handle pool is the concurrency and a large list
+        // never shares a connection's flow-control window with the small calls.
         options.set(CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_1_1))
         options.set(CURLOPT_TCP_KEEPALIVE, 1)
         options.set(CURLOPT_CONNECTTIMEOUT_MS, settings.connectTimeout.curlMilliseconds)
