@@ -10,11 +10,15 @@ extension HealingScheduler {
         guard let state = states[name] else { return }
         let node = state.node
         switch action {
+        case .firstProbe:
+            await probe(node, generation: generation, startedAt: startedAt, isFirst: true)
+        case .storeWindowStart:
+            await storeWindowStart(node, generation: generation, startedAt: startedAt)
         case .storeWindowStartAndProbe:
             let start = RFC3339.string(state.windowStart ?? startedAt)
             do throws(KubernetesError) {
                 _ = try await api.mergePatchAnnotations(node: name, [SnatNames.healingStartedAtAnnotation: start])
-                states[name]?.recordWindowStored(generation: generation)
+                states[name]?.recordWindowStored(generation: generation, interval: configuration.interval)
             } catch {
                 finishRound(name, generation: generation, startedAt: startedAt, error: error)
                 return
@@ -49,30 +53,72 @@ extension HealingScheduler {
     }
 
     /// A probe round: delete the probe pod (a missing one is fine), create it again (409 means the old one is
-    /// still terminating: expected, the next round creates it).
-    private func probe(_ node: Node, generation: Int, startedAt: Date) async {
+    /// still terminating: expected, the next round creates it). A window's first round only creates (there is
+    /// normally no pod yet); a pod left from before answers 409 and is deleted, for the next round to replace.
+    private func probe(_ node: Node, generation: Int, startedAt: Date, isFirst: Bool = false) async {
         metrics.recordAttempt()
         let pod = configuration.probePod.pod(for: node)
+        let namespace = configuration.probePod.namespace
         var failure: KubernetesError?
-        do throws(KubernetesError) {
-            try await api.deletePod(named: pod.name, namespace: configuration.probePod.namespace)
-        } catch {
-            if case .notFound = error {} else { failure = error }
+        if !isFirst {
+            failure = await deleteIgnoringNotFound(pod.name, namespace: namespace)
         }
         if failure == nil {
             do throws(KubernetesError) {
-                _ = try await api.createPod(pod, namespace: configuration.probePod.namespace)
+                _ = try await api.createPod(pod, namespace: namespace)
                 logger.debug("Probe pod created", metadata: ["node": "\(node.name)", "pod": "\(pod.name)"])
             } catch {
                 if case .alreadyExists = error {
                     logger.debug(
-                        "Probe pod still terminating; the next round creates it", metadata: ["node": "\(node.name)"])
+                        "Probe pod still there or terminating; the next round creates it",
+                        metadata: ["node": "\(node.name)"])
+                    if isFirst { failure = await deleteIgnoringNotFound(pod.name, namespace: namespace) }
                 } else {
                     failure = error
                 }
             }
         }
-        finishRound(node.name, generation: generation, startedAt: startedAt, error: failure)
+        guard isFirst else {
+            finishRound(node.name, generation: generation, startedAt: startedAt, error: failure)
+            return
+        }
+        if let failure {
+            metrics.healingErrors.increment()
+            logger.warning("Healing step failed", metadata: ["node": "\(node.name)", "error": "\(failure)"])
+        }
+        let gaveUp =
+            states[node.name]?.recordFirstProbe(
+                generation: generation, startedAt: startedAt, error: failure.map { "\($0)" },
+                errorThreshold: configuration.errorThreshold) ?? false
+        if gaveUp { reportGaveUp(node.name) }
+    }
+
+    private func deleteIgnoringNotFound(_ name: String, namespace: String) async -> KubernetesError? {
+        do throws(KubernetesError) {
+            try await api.deletePod(named: name, namespace: namespace)
+            return nil
+        } catch {
+            if case .notFound = error { return nil }
+            return error
+        }
+    }
+
+    /// Stores the window start on the node (after the first pod), and announces the window.
+    private func storeWindowStart(_ node: Node, generation: Int, startedAt: Date) async {
+        let start = RFC3339.string(states[node.name]?.windowStart ?? startedAt)
+        do throws(KubernetesError) {
+            _ = try await api.mergePatchAnnotations(node: node.name, [SnatNames.healingStartedAtAnnotation: start])
+        } catch {
+            finishRound(node.name, generation: generation, startedAt: startedAt, error: error)
+            return
+        }
+        states[node.name]?.recordWindowStored(generation: generation, interval: configuration.interval)
+        if states[node.name]?.isStartAnnounced == false {
+            states[node.name]?.recordStartAnnounced()
+            announce(
+                node, SnatNames.startedReason,
+                "Creating a probe pod every \(configuration.interval) until \(windowEnd(of: node.name))", .normal)
+        }
     }
 
     /// The window is over: delete the probe pod and, in one merge patch, mark the node healed and remove the
@@ -107,14 +153,17 @@ extension HealingScheduler {
             states[name]?.recordRound(
                 generation: generation, startedAt: startedAt, interval: configuration.interval,
                 error: error.map { "\($0)" }, errorThreshold: configuration.errorThreshold) ?? false
-        if gaveUp, let state = states[name] {
-            logger.error(
-                "Healing failed \(state.errors) times in this window; giving up until the window is over",
-                metadata: ["node": "\(name)", "last_error": "\(state.lastError ?? "")"])
-            announce(
-                state.node, SnatNames.failedReason,
-                "Gave up after \(state.errors) failed steps; last error: \(state.lastError ?? "")", .warning)
-        }
+        if gaveUp { reportGaveUp(name) }
+    }
+
+    private func reportGaveUp(_ name: String) {
+        guard let state = states[name] else { return }
+        logger.error(
+            "Healing failed \(state.errors) times in this window; giving up until the window is over",
+            metadata: ["node": "\(name)", "last_error": "\(state.lastError ?? "")"])
+        announce(
+            state.node, SnatNames.failedReason,
+            "Gave up after \(state.errors) failed steps; last error: \(state.lastError ?? "")", .warning)
     }
 
     /// Deletes the probe pod of a node that is gone or no longer Windows.

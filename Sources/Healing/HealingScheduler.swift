@@ -165,7 +165,8 @@ public actor HealingScheduler {
             launch(name) { scheduler in await scheduler.deleteProbePod(of: name, reason: "node gone") }
         }
         let due = states.compactMap { name, state -> (String, Date, HealingAction)? in
-            guard running[name] == nil, let action = state.dueAction(at: now, window: configuration.window),
+            guard running[name] == nil,
+                let action = state.dueAction(at: now, window: configuration.window, interval: configuration.interval),
                 let step = state.nextStep
             else { return nil }
             return (name, step, action)

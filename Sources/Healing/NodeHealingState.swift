@@ -24,6 +24,9 @@ public struct NodeHealingState: Sendable, Equatable {
     public private(set) var isWindowStored = false
     /// Whether this window's start was announced (Event); a resumed window was announced before the restart.
     public private(set) var isStartAnnounced = false
+    /// Whether this window's first probe pod was asked for. A new window creates its first pod before anything
+    /// else (storing the start, the Event), so that a node pool scaling out gets first pods at the rate limit.
+    public private(set) var hasFirstProbe = false
     /// The node still carries the start of a window that ended because it turned NotReady; it is removed, so that
     /// a restart does not resume a window that no longer runs.
     public private(set) var hasStaleWindowStart = false
@@ -95,20 +98,24 @@ public struct NodeHealingState: Sendable, Equatable {
         windowStart = stored.map { min($0, now) } ?? now
         isWindowStored = stored != nil
         isStartAnnounced = stored != nil
+        hasFirstProbe = stored != nil
         hasStaleWindowStart = false
         errors = 0
         lastError = nil
+        lastRound = nil
         nextStep = now
     }
 
     /// The next thing to do for this node at `now`, if anything is due.
-    public func dueAction(at now: Date, window: Duration) -> HealingAction? {
+    public func dueAction(at now: Date, window: Duration, interval: Duration) -> HealingAction? {
         guard let nextStep, nextStep <= now else { return nil }
         switch phase {
         case .healing:
             guard let windowStart else { return nil }
             if now >= windowStart + window.timeInterval { return .finish }
-            return isWindowStored ? .probe : .storeWindowStartAndProbe
+            if isWindowStored { return .probe }
+            if !hasFirstProbe { return .firstProbe }
+            return roundIsDue(at: now, interval: interval) ? .storeWindowStartAndProbe : .storeWindowStart
         case .waitingForReady:
             return hasStaleWindowStart ? .clearStaleWindowStart : nil
         case .failed, .healed:
@@ -116,9 +123,34 @@ public struct NodeHealingState: Sendable, Equatable {
         }
     }
 
-    public mutating func recordWindowStored(generation: Int) {
+    /// A probe round is due once a whole interval has passed since the last one (the first pod at the window start).
+    private func roundIsDue(at now: Date, interval: Duration) -> Bool {
+        guard let windowStart else { return false }
+        return now >= (lastRound ?? windowStart) + interval.timeInterval
+    }
+
+    /// When the last probe round of this window began.
+    public private(set) var lastRound: Date?
+
+    /// The first probe pod was asked for at `startedAt`; storing the window start is due next, behind the first
+    /// pods of other new nodes (steps run in the order they fell due).
+    /// Returns `true` when an error reached the threshold.
+    @discardableResult
+    public mutating func recordFirstProbe(generation: Int, startedAt: Date, error: String?, errorThreshold: Int) -> Bool
+    {
+        guard generation == self.generation, phase == .healing else { return false }
+        hasFirstProbe = true
+        lastRound = startedAt
+        // Just after: behind every first probe that fell due at the same instant.
+        nextStep = startedAt + 0.001
+        return recordError(error, errorThreshold: errorThreshold)
+    }
+
+    /// The window start is on the node; the next round comes one interval after the last.
+    public mutating func recordWindowStored(generation: Int, interval: Duration) {
         guard generation == self.generation else { return }
         isWindowStored = true
+        if phase == .healing, let last = lastRound ?? windowStart { nextStep = last + interval.timeInterval }
     }
 
     public mutating func recordStartAnnounced() {
@@ -142,7 +174,12 @@ public struct NodeHealingState: Sendable, Equatable {
         generation: Int, startedAt: Date, interval: Duration, error: String?, errorThreshold: Int
     ) -> Bool {
         guard generation == self.generation, phase == .healing else { return false }
+        lastRound = startedAt
         nextStep = startedAt + interval.timeInterval
+        return recordError(error, errorThreshold: errorThreshold)
+    }
+
+    private mutating func recordError(_ error: String?, errorThreshold: Int) -> Bool {
         guard let error else { return false }
         errors += 1
         lastError = error
@@ -167,6 +204,10 @@ public struct NodeHealingState: Sendable, Equatable {
 
 /// A step the scheduler performs for one node.
 public enum HealingAction: Sendable, Equatable {
+    /// A new window's first probe pod, before anything else: create it (a pod left from before is replaced).
+    case firstProbe
+    /// Write the window start on the node (no probe round is due yet).
+    case storeWindowStart
     /// Write the window start on the node, then a probe round.
     case storeWindowStartAndProbe
     /// Delete the probe pod (a missing one is fine) and create it again.

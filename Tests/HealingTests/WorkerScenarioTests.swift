@@ -14,6 +14,8 @@ import Testing
         #expect(await harness.probePod("akswin000001") != nil)
         #expect(await harness.probePod("akswin000002") != nil)
         #expect(await harness.api.pods.count == 2, "no probe pod for a Linux node")
+        #expect(await harness.api.callCount(.patchNode) == 0, "first pods come before anything else")
+        await harness.advance(1)
         #expect(
             await harness.annotation("akswin000001", SnatNames.healingStartedAtAnnotation) == "2027-01-15T08:00:00Z")
         #expect(harness.metrics.attemptCount == 2)
