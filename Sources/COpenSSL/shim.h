@@ -54,8 +54,14 @@ static inline int vigilante_ssl_ctx_set1_groups_list(SSL_CTX *ctx, const char *l
     return (int)SSL_CTX_set1_groups_list(ctx, list);
 }
 
-static inline long vigilante_ssl_ctx_set_session_cache_mode(SSL_CTX *ctx, long mode) {
-    return SSL_CTX_set_session_cache_mode(ctx, mode);
+/// No session resumption: no server-side session cache and no session tickets. The webhook's callers (the API
+/// server's Go client, Prometheus) keep connections alive and never resume, so every cached session and ticket
+/// would be work and memory for nothing; and tickets sealed with one key for the whole process lifetime would
+/// weaken forward secrecy.
+static inline void vigilante_ssl_ctx_disable_session_resumption(SSL_CTX *ctx) {
+    SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+    SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+    SSL_CTX_set_num_tickets(ctx, 0);
 }
 
 /// Chooses "http/1.1" from the client's ALPN list; a client that offers ALPN without it gets the fatal

@@ -3,7 +3,6 @@ suites, renegotiation, RSA and ECDSA certificates, client certificates, HTTPS me
 
 from __future__ import annotations
 
-import re
 import socket
 import ssl
 import subprocess
@@ -13,34 +12,12 @@ from typing import Iterator
 import pytest
 
 from integration_support import (PKI, ResponseReader, Vigilante, build_request, client_context, connect,
-                                 expected_answer, metric, peer_serial, request, review, scrape, wait_until)
-
-HEALTHZ = b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-
-
-def s_client(port: int, pki: PKI, *args: str, host: str = "127.0.0.1", send: bytes = HEALTHZ) -> str:
-    """openssl s_client against the server, verifying it against the test CA; sends `send` after the handshake and
-    waits until the server closes. Returns everything s_client printed."""
-    result = subprocess.run(
-        ["openssl", "s_client", "-connect", f"{host}:{port}", "-servername", "localhost",
-         "-CAfile", str(pki.ca.cert_file), "-verify_return_error", "-ign_eof", *args],
-        input=send, capture_output=True, timeout=20)
-    return (result.stdout + result.stderr).decode("utf-8", "replace")
-
-
-def negotiated_protocol(output: str) -> str | None:
-    match = re.search(r"^New, (TLSv[\d.]+|\(NONE\)), Cipher is (\S+)", output, re.MULTILINE)
-    return match.group(1) if match and match.group(1) != "(NONE)" else None
-
-
-def negotiated_cipher(output: str) -> str | None:
-    match = re.search(r"^New, \S+, Cipher is (\S+)", output, re.MULTILINE)
-    return match.group(1) if match and match.group(1) != "(NONE)" else None
-
+                                 expected_answer, metric, negotiated_cipher, negotiated_protocol, peer_serial, request,
+                                 review, s_client, scrape, wait_until)
 
 @pytest.mark.parametrize("flag,protocol", [("-tls1_2", "TLSv1.2"), ("-tls1_3", "TLSv1.3")])
 def test_tls_1_2_and_1_3_are_accepted(server: Vigilante, pki: PKI, flag: str, protocol: str) -> None:
-    output = s_client(server.webhook_port, pki, flag)
+    output = s_client(server.webhook_port, pki.ca.cert_file, flag)
     assert negotiated_protocol(output) == protocol, output
     assert "Verify return code: 0 (ok)" in output, output
     assert "HTTP/1.1 200" in output, output
@@ -49,32 +26,32 @@ def test_tls_1_2_and_1_3_are_accepted(server: Vigilante, pki: PKI, flag: str, pr
 @pytest.mark.parametrize("flag", ["-tls1", "-tls1_1"])
 def test_tls_1_0_and_1_1_are_refused_with_a_protocol_version_alert(server: Vigilante, pki: PKI, flag: str) -> None:
     # SECLEVEL=0 lets this OpenSSL client really offer the old versions, so the refusal is the server's.
-    output = s_client(server.webhook_port, pki, flag, "-cipher", "DEFAULT@SECLEVEL=0")
+    output = s_client(server.webhook_port, pki.ca.cert_file, flag, "-cipher", "DEFAULT@SECLEVEL=0")
     assert negotiated_protocol(output) is None, output
     assert "alert protocol version" in output, output
     assert "HTTP/1.1" not in output, output
 
 
 def test_alpn_selects_http_1_1_when_offered_with_h2(server: Vigilante, pki: PKI) -> None:
-    output = s_client(server.webhook_port, pki, "-alpn", "h2,http/1.1")
+    output = s_client(server.webhook_port, pki.ca.cert_file, "-alpn", "h2,http/1.1")
     assert "ALPN protocol: http/1.1" in output, output
     assert "HTTP/1.1 200" in output, output
 
 
 def test_alpn_offering_only_h2_is_refused_with_no_application_protocol(server: Vigilante, pki: PKI) -> None:
-    output = s_client(server.webhook_port, pki, "-alpn", "h2")
+    output = s_client(server.webhook_port, pki.ca.cert_file, "-alpn", "h2")
     assert "no application protocol" in output, output
     assert "HTTP/1.1" not in output, output
 
 
 def test_a_client_without_alpn_is_served(server: Vigilante, pki: PKI) -> None:
-    output = s_client(server.webhook_port, pki)
+    output = s_client(server.webhook_port, pki.ca.cert_file)
     assert "No ALPN negotiated" in output, output
     assert "HTTP/1.1 200" in output, output
 
 
 def test_the_tls_1_2_cipher_is_ecdhe_with_an_aead(server: Vigilante, pki: PKI) -> None:
-    output = s_client(server.webhook_port, pki, "-tls1_2")
+    output = s_client(server.webhook_port, pki.ca.cert_file, "-tls1_2")
     cipher = negotiated_cipher(output)
     assert cipher is not None, output
     assert cipher.startswith("ECDHE-") and ("GCM" in cipher or "CHACHA20" in cipher), cipher
@@ -88,7 +65,7 @@ def test_the_tls_1_2_cipher_is_ecdhe_with_an_aead(server: Vigilante, pki: PKI) -
 ])
 def test_tls_1_2_suites_that_are_not_forward_secret_aead_are_refused(server: Vigilante, pki: PKI,
                                                                       cipher: str) -> None:
-    output = s_client(server.webhook_port, pki, "-tls1_2", "-cipher", cipher)
+    output = s_client(server.webhook_port, pki.ca.cert_file, "-tls1_2", "-cipher", cipher)
     assert negotiated_cipher(output) is None, output
     assert "HTTP/1.1" not in output, output
 
@@ -117,8 +94,27 @@ def test_renegotiation_is_refused(server: Vigilante, pki: PKI) -> None:
 
 
 def test_compression_is_off(server: Vigilante, pki: PKI) -> None:
-    output = s_client(server.webhook_port, pki, "-tls1_2")
+    output = s_client(server.webhook_port, pki.ca.cert_file, "-tls1_2")
     assert "Compression: NONE" in output, output
+
+
+@pytest.mark.parametrize("version", [ssl.TLSVersion.TLSv1_2, ssl.TLSVersion.TLSv1_3])
+def test_sessions_are_never_resumed_and_no_ticket_is_issued(server: Vigilante, pki: PKI,
+                                                            version: ssl.TLSVersion) -> None:
+    context = client_context(pki)
+    context.minimum_version = context.maximum_version = version
+    with connect(server.webhook_port, context=context) as sock:
+        # A TLS 1.3 ticket would arrive after the handshake: read one answer so it has had its chance.
+        sock.sendall(build_request("POST", "/validate", review("first")))
+        assert ResponseReader(sock).read_response("POST").status == 200
+        session = sock.session
+    assert session is not None
+    assert not session.has_ticket
+    raw = socket.create_connection(("127.0.0.1", server.webhook_port), timeout=5)
+    with context.wrap_socket(raw, server_hostname="127.0.0.1", session=session) as again:
+        assert not again.session_reused
+        again.sendall(build_request("POST", "/validate", review("second")))
+        assert ResponseReader(again).read_response("POST").status == 200
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,8 @@ internal import COpenSSL
 import Foundation
 
 /// A server TLS configuration (`SSL_CTX`): one certificate pair, TLS 1.2 and 1.3 only, forward-secret AEAD
-/// suites only, no renegotiation, no compression, ALPN `http/1.1`, and optionally required client certificates.
+/// suites only, no renegotiation, no compression, no session resumption, ALPN `http/1.1`, and optionally required
+/// client certificates.
 ///
 /// A context is immutable once made; a certificate reload makes a new one. Connections keep the context they
 /// started with (OpenSSL counts references), so open connections finish on the old pair.
@@ -32,6 +33,7 @@ public final class TLSContext: @unchecked Sendable {
         vigilante_ssl_ctx_set_mode(
             context, Int(SSL_MODE_ENABLE_PARTIAL_WRITE) | Int(SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER))
         vigilante_ssl_ctx_set_read_ahead(context)
+        vigilante_ssl_ctx_disable_session_resumption(context)
         guard SSL_CTX_set_cipher_list(context, Self.tls12Ciphers) == 1 else {
             throw .fromQueue("SSL_CTX_set_cipher_list")
         }
