@@ -25,6 +25,24 @@ struct AdmissionReview {
 
         /// `core/v1` Node: the empty group.
         var isNode: Bool { (objectGroup ?? "") == "" && objectKind == "Node" }
+
+        enum ObjectHandling {
+            /// Read the Node now, in the one pass over the body.
+            case read
+            /// Not wanted: another kind, or the Node was already read.
+            case skip
+            /// Not known yet (the body names the kind or operation only later): keep its range for afterwards.
+            case capture
+        }
+
+        /// The API server writes `kind` and `operation` before `object` and `oldObject`, so the wanted object is
+        /// normally read as it passes; a body in another order falls back to capturing both and choosing after.
+        func handling(ofObject isOld: Bool) -> ObjectHandling {
+            guard objectKind != nil else { return .capture }
+            guard isNode, node == nil else { return .skip }
+            guard let operation else { return .capture }
+            return (operation == "DELETE") == isOld ? .read : .capture
+        }
     }
 
     /// Why a body is not a readable AdmissionReview: which field, and what was wrong at which byte.
@@ -65,7 +83,7 @@ struct AdmissionReview {
         } catch {
             throw DecodingError(description: path.isEmpty ? "\(error)" : "\(path): \(error)")
         }
-        if var request = review.request, request.isNode {
+        if var request = review.request, request.isNode, request.node == nil {
             let preferred =
                 request.operation == "DELETE" ? [oldObjectRange, objectRange] : [objectRange, oldObjectRange]
             if let range = preferred.compactMap({ $0 }).first {
@@ -103,10 +121,16 @@ struct AdmissionReview {
                 request.operation = try reader.readOptionalString()
             } else if key == "dryRun" {
                 request.dryRun = try reader.readNull() ? false : reader.readBool()
-            } else if key == "object" {
-                object = try reader.readNull() ? nil : reader.captureValue()
-            } else if key == "oldObject" {
-                oldObject = try reader.readNull() ? nil : reader.captureValue()
+            } else if key == "object" || key == "oldObject" {
+                let isOld = key == "oldObject"
+                if try reader.readNull() { return }
+                switch request.handling(ofObject: isOld) {
+                case .read: request.node = try Node(reading: &reader)
+                case .skip: try reader.skipValue()
+                case .capture:
+                    let range = try reader.captureValue()
+                    if isOld { oldObject = range } else { object = range }
+                }
             } else {
                 try reader.skipValue()
             }

@@ -32,8 +32,7 @@ public struct AdmissionWebhook: Sendable {
             return (refusal(.badRequest, "the request body is empty; expected an AdmissionReview"), nil, .invalid)
         }
         let contentType = request.head.headers["Content-Type"] ?? ""
-        let mediaType = contentType.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
-        guard mediaType == "application/json" else {
+        guard Self.isJSON(contentType) else {
             return (
                 refusal(.unsupportedMediaType, "Content-Type must be application/json, not \"\(contentType)\""), nil,
                 .invalid
@@ -77,6 +76,22 @@ public struct AdmissionWebhook: Sendable {
         if node.metadata.name == nil { node.metadata.name = admission.name }
         sink.nodeChanged(NodeEvent(operation: operation, node: node, subResource: admission.subResource))
         return .allowed
+    }
+
+    /// Whether a Content-Type is `application/json`, with any parameters (`; charset=utf-8`), in any case.
+    /// Byte-wise: this runs on every call, and Foundation's trimming costs more than the check itself.
+    static func isJSON(_ contentType: String) -> Bool {
+        let expected = Array("application/json".utf8)
+        var bytes = contentType.utf8[...]
+        if let semicolon = bytes.firstIndex(of: UInt8(ascii: ";")) { bytes = bytes[..<semicolon] }
+        let isSpace = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        while let first = bytes.first, isSpace(first) { bytes = bytes.dropFirst() }
+        while let last = bytes.last, isSpace(last) { bytes = bytes.dropLast() }
+        guard bytes.count == expected.count else { return false }
+        // ASCII lower-casing: setting bit 5 maps A-Z to a-z and leaves the other bytes of "application/json" alone.
+        return zip(bytes, expected).allSatisfy { byte, wanted in
+            byte == wanted || (wanted >= UInt8(ascii: "a") && wanted <= UInt8(ascii: "z") && byte | 0x20 == wanted)
+        }
     }
 
     private func refusal(_ status: HTTPStatus, _ message: String) -> HTTPResponse {

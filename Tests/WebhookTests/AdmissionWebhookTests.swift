@@ -194,3 +194,68 @@ extension AdmissionWebhookTests {
         #expect(post(json: review).status == .ok)
     }
 }
+
+/// The API server writes `kind` and `operation` before the objects; other writers may not.
+extension AdmissionWebhookTests {
+    static func node(_ name: String, ready: String = "True") -> String {
+        """
+        {"metadata":{"name":"\(name)","labels":{"kubernetes.io/os":"windows"}},\
+        "status":{"conditions":[{"type":"Ready","status":"\(ready)"}]}}
+        """
+    }
+
+    @Test func objectsBeforeKindAndOperation_stillChooseTheRightNode() throws {
+        let review = """
+            {"request":{"object":\(Self.node("new-node")),"oldObject":\(Self.node("old-node", ready: "False")),\
+            "uid":"u1","operation":"UPDATE","kind":{"group":"","version":"v1","kind":"Node"}},\
+            "kind":"AdmissionReview","apiVersion":"admission.k8s.io/v1"}
+            """
+        #expect(post(json: review).status == .ok)
+        let event = try #require(sink.received.first)
+        #expect(event.node.name == "new-node")
+        #expect(event.node.isReady)
+    }
+
+    @Test func aDeleteReadsTheOldObjectEvenWhenTheNewOneComesFirst() throws {
+        let review = """
+            {"kind":"AdmissionReview","apiVersion":"admission.k8s.io/v1","request":{"uid":"u2",\
+            "kind":{"group":"","version":"v1","kind":"Node"},"operation":"DELETE",\
+            "object":\(Self.node("ignored")),"oldObject":\(Self.node("deleted-node"))}}
+            """
+        #expect(post(json: review).status == .ok)
+        #expect(sink.received.map(\.node.name) == ["deleted-node"])
+    }
+
+    @Test func anUpdateWithANullObjectFallsBackToTheOldObject() throws {
+        let review = """
+            {"kind":"AdmissionReview","apiVersion":"admission.k8s.io/v1","request":{"uid":"u3",\
+            "kind":{"group":"","version":"v1","kind":"Node"},"operation":"UPDATE",\
+            "object":null,"oldObject":\(Self.node("only-old"))}}
+            """
+        #expect(post(json: review).status == .ok)
+        #expect(sink.received.map(\.node.name) == ["only-old"])
+    }
+
+    @Test func aBrokenObjectIs400NamingTheFieldAndTheByte() {
+        let review = """
+            {"kind":"AdmissionReview","apiVersion":"admission.k8s.io/v1","request":{"uid":"u4",\
+            "kind":{"group":"","version":"v1","kind":"Node"},"operation":"CREATE",\
+            "object":{"metadata":{"name":42}}}}
+            """
+        let response = post(json: review)
+        #expect(response.status == .badRequest)
+        let message = String(decoding: response.body, as: UTF8.self)
+        #expect(message.contains("request.object"), "\(message)")
+        #expect(message.contains("at byte"), "\(message)")
+    }
+
+    @Test(arguments: [
+        ("application/json", true), ("Application/JSON", true), (" application/json ;charset=utf-8", true),
+        ("application/json\t; charset=UTF-8", true), ("application/jsonx", false), ("application/yaml", false),
+        ("", false), ("text/json", false), ("application/json-patch+json", false),
+    ])
+    func contentTypes(contentType: String, accepted: Bool) {
+        let status = post(Array(Self.nodeReview().utf8), contentType: contentType).status
+        #expect(status == (accepted ? .ok : .unsupportedMediaType), "\(contentType)")
+    }
+}
