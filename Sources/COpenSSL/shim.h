@@ -41,9 +41,13 @@ static inline long vigilante_ssl_ctx_set_mode(SSL_CTX *ctx, long mode) {
 }
 
 /// Lets OpenSSL read whatever the socket has into its buffer: one read(2) for several TLS records instead of
-/// two per record (header, then body).
+/// two per record (header, then body). The buffer holds four full records, so a ~20 KB admission review (two
+/// records) arrives in one read(2); buffers are released while a connection is idle, so a thousand idle
+/// keep-alive connections hold no TLS buffers at all.
 static inline void vigilante_ssl_ctx_set_read_ahead(SSL_CTX *ctx) {
     SSL_CTX_set_read_ahead(ctx, 1);
+    SSL_CTX_set_default_read_buffer_len(ctx, 4 * SSL3_RT_MAX_PLAIN_LENGTH + SSL3_RT_MAX_ENCRYPTED_OVERHEAD);
+    SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
 }
 
 static inline int vigilante_ssl_ctx_add1_chain_cert(SSL_CTX *ctx, X509 *cert) {
