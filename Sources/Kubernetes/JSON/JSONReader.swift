@@ -4,9 +4,9 @@
 /// Everything is checked as it is read or skipped — a document with a syntax error anywhere is refused, as a
 /// full decoder would — and nesting is limited, so hostile input cannot exhaust the stack.
 public struct JSONReader: ~Copyable {
-    private let bytes: UnsafeBufferPointer<UInt8>
-    private(set) var offset = 0
-    private var depth = 0
+    let bytes: UnsafeBufferPointer<UInt8>
+    var offset = 0
+    var depth = 0
     /// Deeper documents are refused (Kubernetes objects nest a dozen levels).
     static let maximumDepth = 200
 
@@ -152,21 +152,6 @@ public struct JSONReader: ~Copyable {
         return map
     }
 
-    /// Skips any value, checking its syntax.
-    public mutating func skipValue() throws(JSONReadError) {
-        switch try peek() {
-        case .object:
-            try readObject { (_: JSONKey, reader: inout JSONReader) throws(JSONReadError) in try reader.skipValue() }
-        case .array: try readArray { (reader: inout JSONReader) throws(JSONReadError) in try reader.skipValue() }
-        case .string:
-            offset += 1
-            _ = try scanStringBody()
-        case .bool: _ = try readBool()
-        case .null: try expectLiteral("null")
-        case .number: try skipNumber()
-        }
-    }
-
     /// Skips a value and returns the byte range it took, to be read later with a reader of its own.
     public mutating func captureValue() throws(JSONReadError) -> Range<Int> {
         skipWhitespace()
@@ -182,12 +167,12 @@ public struct JSONReader: ~Copyable {
         JSONReadError(message: message, offset: offset)
     }
 
-    private mutating func enter() throws(JSONReadError) {
+    mutating func enter() throws(JSONReadError) {
         depth += 1
         guard depth <= Self.maximumDepth else { throw error("nested more than \(Self.maximumDepth) levels deep") }
     }
 
-    private mutating func skipWhitespace() {
+    mutating func skipWhitespace() {
         while offset < bytes.count {
             switch bytes[offset] {
             case 0x20, 0x0A, 0x0D, 0x09: offset += 1
@@ -196,17 +181,17 @@ public struct JSONReader: ~Copyable {
         }
     }
 
-    private mutating func consume(_ byte: UInt8) -> Bool {
+    mutating func consume(_ byte: UInt8) -> Bool {
         guard offset < bytes.count, bytes[offset] == byte else { return false }
         offset += 1
         return true
     }
 
-    private mutating func expect(_ byte: UInt8, _ message: String) throws(JSONReadError) {
+    mutating func expect(_ byte: UInt8, _ message: String) throws(JSONReadError) {
         guard consume(byte) else { throw error(offset < bytes.count ? message : "unexpected end of data") }
     }
 
-    private mutating func expectLiteral(_ literal: StaticString) throws(JSONReadError) {
+    mutating func expectLiteral(_ literal: StaticString) throws(JSONReadError) {
         let count = literal.utf8CodeUnitCount
         guard offset + count <= bytes.count else { throw error("unexpected end of data") }
         for index in 0..<count where bytes[offset + index] != literal.utf8Start[index] {
@@ -228,7 +213,7 @@ public struct JSONReader: ~Copyable {
 
     /// Moves past the closing quote of a string whose opening quote is consumed. Returns `true` when the string
     /// has no escapes (its bytes are its text). Control characters are refused (RFC 8259 §7).
-    private mutating func scanStringBody() throws(JSONReadError) -> Bool {
+    mutating func scanStringBody() throws(JSONReadError) -> Bool {
         var isPlain = true
         while true {
             offset = Self.firstSpecialByte(in: bytes, from: offset)
@@ -351,7 +336,7 @@ public struct JSONReader: ~Copyable {
         return String(decoding: output, as: UTF8.self)
     }
 
-    private mutating func skipNumber() throws(JSONReadError) {
+    mutating func skipNumber() throws(JSONReadError) {
         // RFC 8259 §6: -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?
         func digits(_ reader: inout JSONReader) -> Int {
             let start = reader.offset

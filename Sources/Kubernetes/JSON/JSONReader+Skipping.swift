@@ -1,0 +1,128 @@
+extension JSONReader {
+    /// Skips any value, checking its syntax.
+    public mutating func skipValue() throws(JSONReadError) {
+        switch try peek() {
+        case .object, .array: try skipContainer()
+        case .string:
+            offset += 1
+            _ = try scanStringBody()
+        case .bool: _ = try readBool()
+        case .null: try expectLiteral("null")
+        case .number: try skipNumber()
+        }
+    }
+
+    /// What the skipper expects next inside a container.
+    private enum SkipState {
+        case valueOrArrayEnd, value, keyOrObjectEnd, key, colon, commaOrEnd
+    }
+
+    /// Skips the object or array that starts here in one loop: most of a review's bytes are in subtrees nobody
+    /// reads (managedFields, images), and a loop with a small state machine checks their grammar without a
+    /// closure call and a recursion per value. Errors and offsets are the same as reading them would give.
+    private mutating func skipContainer() throws(JSONReadError) {
+        let baseDepth = depth
+        var kinds = ContainerStack()
+        var state = SkipState.value
+        while true {
+            skipWhitespace()
+            switch state {
+            case .valueOrArrayEnd, .value:
+                if state == .valueOrArrayEnd, consume(UInt8(ascii: "]")) {
+                    depth -= 1
+                    kinds.pop()
+                    state = .commaOrEnd
+                } else {
+                    switch try peek() {
+                    case .object:
+                        offset += 1
+                        try enter()
+                        kinds.push(isObject: true)
+                        state = .keyOrObjectEnd
+                        continue
+                    case .array:
+                        offset += 1
+                        try enter()
+                        kinds.push(isObject: false)
+                        state = .valueOrArrayEnd
+                        continue
+                    case .string:
+                        offset += 1
+                        _ = try scanStringBody()
+                    case .bool: _ = try readBool()
+                    case .null: try expectLiteral("null")
+                    case .number: try skipNumber()
+                    }
+                    state = .commaOrEnd
+                }
+            case .keyOrObjectEnd, .key:
+                if state == .keyOrObjectEnd, consume(UInt8(ascii: "}")) {
+                    depth -= 1
+                    kinds.pop()
+                    state = .commaOrEnd
+                } else {
+                    try expect(UInt8(ascii: "\""), "expected a string as object key")
+                    _ = try scanStringBody()
+                    state = .colon
+                    continue
+                }
+            case .colon:
+                try expect(UInt8(ascii: ":"), "expected ':' after an object key")
+                state = .value
+                continue
+            case .commaOrEnd:
+                if kinds.topIsObject {
+                    if consume(UInt8(ascii: ",")) {
+                        state = .key
+                        continue
+                    }
+                    try expect(UInt8(ascii: "}"), "expected ',' or '}' in an object")
+                } else {
+                    if consume(UInt8(ascii: ",")) {
+                        state = .value
+                        continue
+                    }
+                    try expect(UInt8(ascii: "]"), "expected ',' or ']' in an array")
+                }
+                depth -= 1
+                kinds.pop()
+            }
+            // A value or container just ended: done when it was the outermost one.
+            if depth == baseDepth { return }
+            state = .commaOrEnd
+        }
+    }
+}
+
+/// Whether each open container is an object or an array, one bit per level, without allocating: the reader
+/// refuses documents deeper than `JSONReader.maximumDepth` (200) anyway.
+private struct ContainerStack {
+    private var bits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+    private var count = 0
+
+    mutating func push(isObject: Bool) {
+        precondition(count < 256, "deeper than the reader allows")
+        let mask: UInt64 = 1 << UInt64(count & 63)
+        switch count >> 6 {
+        case 0: bits.0 = isObject ? bits.0 | mask : bits.0 & ~mask
+        case 1: bits.1 = isObject ? bits.1 | mask : bits.1 & ~mask
+        case 2: bits.2 = isObject ? bits.2 | mask : bits.2 & ~mask
+        default: bits.3 = isObject ? bits.3 | mask : bits.3 & ~mask
+        }
+        count += 1
+    }
+
+    mutating func pop() { count -= 1 }
+
+    var topIsObject: Bool {
+        let index = count - 1
+        let word: UInt64
+        switch index >> 6 {
+        case 0: word = bits.0
+        case 1: word = bits.1
+        case 2: word = bits.2
+        default: word = bits.3
+        }
+        return word >> UInt64(index & 63) & 1 == 1
+    }
+}
