@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Development certificates, as cert-manager would issue them for the webhook: a CA, and an ECDSA P-256 serving
 # certificate for localhost and 127.0.0.1 signed by it. Written to certs/ (or the directory given); the keys
-# are git-ignored and never committed. Existing files are kept unless --force.
+# are git-ignored and never committed. Existing files are kept unless --force. The serving certificate lives 90 days,
+# cert-manager's default duration; the CA a year.
 #   scripts/gen-certs.sh [--force] [DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,11 +19,11 @@ if ! $force && [ -s "$dir/tls.crt" ] && [ -s "$dir/tls.key" ] && [ -s "$dir/ca.c
 fi
 
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:prime256v1 -out "$dir/ca.key" 2>/dev/null
-openssl req -x509 -new -key "$dir/ca.key" -subj "/CN=cops-vigilante development CA" -days 30 -out "$dir/ca.crt"
+openssl req -x509 -new -key "$dir/ca.key" -subj "/CN=cops-vigilante development CA" -days 365 -out "$dir/ca.crt"
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:prime256v1 -out "$dir/tls.key" 2>/dev/null
 openssl req -new -key "$dir/tls.key" -subj "/CN=localhost" -out "$dir/tls.csr"
 printf 'subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1\nextendedKeyUsage=serverAuth\n' >"$dir/tls.ext"
-openssl x509 -req -in "$dir/tls.csr" -CA "$dir/ca.crt" -CAkey "$dir/ca.key" -CAcreateserial -days 30 \
+openssl x509 -req -in "$dir/tls.csr" -CA "$dir/ca.crt" -CAkey "$dir/ca.key" -CAcreateserial -days 90 \
     -extfile "$dir/tls.ext" -out "$dir/tls.crt" 2>/dev/null
 rm -f "$dir/tls.csr" "$dir/tls.ext" "$dir/ca.srl"
 chmod 600 "$dir/ca.key" "$dir/tls.key"

@@ -11,7 +11,8 @@ apt_packages=(
     openssl               # the openssl CLI: test certificates
     curl                  # a real HTTP client in tests
     shellcheck            # lints scripts/*.sh
-    prometheus            # promtool checks the /metrics exposition
+    prometheus            # promtool checks the /metrics exposition; the e2e tests run the server itself
+    testssl.sh            # the TLS scanner of the end-to-end tests
     python3-venv          # the deploy tools' own environment
 )
 
@@ -26,6 +27,9 @@ if ((${#missing[@]})); then
     "${sudo_cmd[@]}" apt-get update -qq
     DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+# kubectl is not a Debian bookworm package; the end-to-end tests use the one this machine's image provides.
+command -v kubectl >/dev/null || echo "setup: kubectl is missing; the end-to-end tests (Tests/e2e) need it" >&2
 
 # Python packages the test suites use, each suite listing its own.
 mapfile -t requirements < <(find Tests -name requirements.txt -not -path '*/.build*' | sort)

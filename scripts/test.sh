@@ -39,6 +39,10 @@ step "fuzz smoke (AdmissionReview decoder, 15 s)" bash scripts/fuzz-admission-re
 # The container image's build command (static Swift runtime), proven without Docker.
 step "static release build (deploy/check-static-build.sh)" bash deploy/check-static-build.sh
 
+# The release binary end to end, against the fake API server and real peers (Prometheus, kubectl, testssl.sh).
+step "python tests (Tests/e2e, release binary)" \
+    env VIGILANTE_BIN="$PWD/.build-static/release/vigilante" python3 -m pytest -q Tests/e2e
+
 echo
 if ((${#failures[@]})); then
     echo "FAILED: ${failures[*]}"

@@ -5,15 +5,12 @@ from __future__ import annotations
 
 import os
 import resource
-import shutil
-import subprocess
-import time
 from pathlib import Path
 from typing import Callable, Iterator
 
 import pytest
 
-from integration_support import MAX_BODY_BYTES, PKI, REPO_ROOT, Vigilante, make_pki
+from integration_support import MAX_BODY_BYTES, PKI, REPO_ROOT, Vigilante, make_pki, runnable_copy
 
 # Raised once for the whole session: some tests hold a thousand or more connections open.
 _soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -32,24 +29,7 @@ def vigilante_bin(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if not (path.is_file() and os.access(path, os.X_OK)):
         pytest.fail(f"the vigilante binary is missing at {path}: run `swift build` in {REPO_ROOT} first, "
                     "or set VIGILANTE_BIN to a built binary", pytrace=False)
-    copy = tmp_path_factory.mktemp("bin") / "vigilante"
-    # The binary may be in the middle of a rebuild: copy it once its size and time have been stable for a
-    # moment, and check that the copy runs (`vigilante version`); retry for a bounded time.
-    deadline = time.monotonic() + 120
-    while True:
-        before = path.stat()
-        time.sleep(0.5)
-        after = path.stat()
-        if (before.st_size, before.st_mtime_ns) == (after.st_size, after.st_mtime_ns):
-            shutil.copy2(path, copy)
-            result = subprocess.run([str(copy), "version"], capture_output=True, timeout=30,
-                                    env={**os.environ, "SWIFT_BACKTRACE": "enable=no"})
-            if result.returncode == 0 and path.stat().st_mtime_ns == after.st_mtime_ns:
-                return copy
-        if time.monotonic() > deadline:
-            pytest.fail(f"no runnable copy of {path} within 120 s (it keeps changing, or `vigilante version` "
-                        f"fails: {result.returncode if 'result' in locals() else '-'})", pytrace=False)
-        time.sleep(2)
+    return runnable_copy(path, tmp_path_factory.mktemp("bin"))
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from pathlib import Path
 
 TESTS_DIR = Path(__file__).resolve().parent.parent
@@ -19,6 +20,17 @@ from fakeapi import kubeconfig as fake_kubeconfig  # noqa: E402
 from fakeapi import pki as fake_pki  # noqa: E402
 
 TOKEN = "integration-token"
+
+# What vigilante writes on a node (names kept from v1.2.1, and the window start of this version).
+HEALED = "cops-vigilante-snat-node-healed"
+STARTED = "cops-vigilante-snat-healing-started-at"
+
+
+def healing_config(window: str = "6s", interval: str = "1s", resync: str = "30s", **snat) -> dict:
+    """conf.yaml of a vigilante that heals with demo durations (unsafe_allow_short_intervals); `snat` adds keys of
+    tasks.snat."""
+    return {"interval": interval, "unsafe_allow_short_intervals": True,
+            "tasks": {"snat": {"enabled": True, "healing_duration": window, "resync_interval": resync, **snat}}}
 
 
 class FakeCluster:
@@ -81,11 +93,14 @@ class FakeCluster:
 
 
 def windows_node(name: str, ready: bool) -> dict:
-    """A Windows node as the kubelet registers it."""
+    """A Windows node as the kubelet registers it, with the uid the API server gives it (stable per name, so the
+    object in a review and the one stored in the fake are the same node; Events about it carry that uid, which
+    `kubectl describe node` selects them by)."""
     return {
         "apiVersion": "v1", "kind": "Node",
-        "metadata": {"name": name, "labels": {"kubernetes.io/os": "windows", "kubernetes.io/hostname": name,
-                                              "kubernetes.io/arch": "amd64", "agentpool": "win"}},
+        "metadata": {"name": name, "uid": str(uuid.uuid5(uuid.NAMESPACE_DNS, f"{name}.nodes.fake-cluster")),
+                     "labels": {"kubernetes.io/os": "windows", "kubernetes.io/hostname": name,
+                                "kubernetes.io/arch": "amd64", "agentpool": "win"}},
         "spec": {"providerID": f"azure:///subscriptions/0/resourceGroups/mc/providers/Microsoft.Compute/virtualMachineScaleSets/akswin/virtualMachines/{name[-1]}"},
         "status": {"conditions": [{"type": "Ready", "status": "True" if ready else "False",
                                    "reason": "KubeletReady" if ready else "KubeletNotReady"}],

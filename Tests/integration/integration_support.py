@@ -8,6 +8,7 @@ import ipaddress
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import ssl
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
@@ -163,6 +165,55 @@ def peer_serial(sock: ssl.SSLSocket) -> int:
     return x509.load_der_x509_certificate(der).serial_number
 
 
+def load_issued(cert_file: Path, key_file: Path) -> Issued:
+    """A certificate and key made elsewhere (e.g. the CA of scripts/gen-certs.sh), to issue more with make_leaf."""
+    cert = x509.load_pem_x509_certificate(cert_file.read_bytes())
+    key = serialization.load_pem_private_key(key_file.read_bytes(), password=None)
+    return Issued(cert, key, cert_file, key_file)
+
+
+class SecretVolume:
+    """A directory laid out like a mounted Kubernetes Secret: dir/..<timestamp>/tls.{crt,key}, dir/..data ->
+    ..<timestamp>, dir/tls.crt -> ..data/tls.crt, dir/tls.key -> ..data/tls.key."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        directory.mkdir(parents=True, exist_ok=True)
+        self.generation = 0
+        self.current: str | None = None
+
+    def publish(self, cert_from: Issued, key_from: Issued, remove_old: bool = True) -> None:
+        """Publishes the certificate of cert_from with the key of key_from (a mismatched pair when they differ)."""
+        self.publish_files(cert_from.cert_file, key_from.key_file, remove_old)
+
+    def publish_files(self, cert_file: Path, key_file: Path, remove_old: bool = True) -> None:
+        """Writes a new timestamped directory and swaps ..data to it atomically, as the kubelet's atomic writer."""
+        self.generation += 1
+        name = f"..2026_01_{self.generation:02d}_00_00_00.{os.getpid()}"
+        target = self.directory / name
+        target.mkdir()
+        shutil.copyfile(cert_file, target / "tls.crt")
+        shutil.copyfile(key_file, target / "tls.key")
+        temporary = self.directory / "..data_tmp"
+        os.symlink(name, temporary)
+        os.rename(temporary, self.directory / "..data")
+        for file in ("tls.crt", "tls.key"):
+            link = self.directory / file
+            if not link.is_symlink():
+                os.symlink(f"..data/{file}", link)
+        old, self.current = self.current, name
+        if old is not None and remove_old:
+            shutil.rmtree(self.directory / old)
+
+    @property
+    def cert_file(self) -> Path:
+        return self.directory / "tls.crt"
+
+    @property
+    def key_file(self) -> Path:
+        return self.directory / "tls.key"
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Configuration
 
@@ -193,6 +244,29 @@ BASE_CONFIG: dict = {"tasks": {"snat": {"enabled": False}}}
 
 # ---------------------------------------------------------------------------------------------------------------
 # The process
+
+
+def runnable_copy(path: Path, directory: Path) -> Path:
+    """A copy of the binary at path in directory, so that a rebuild during the session changes nothing. The binary
+    may be in the middle of a rebuild: it is copied once its size and time have been stable for a moment, and the
+    copy must run (`vigilante version`); retried for a bounded time, then the test fails."""
+    copy = directory / path.name
+    deadline = time.monotonic() + 120
+    result = None
+    while True:
+        before = path.stat()
+        time.sleep(0.5)
+        after = path.stat()
+        if (before.st_size, before.st_mtime_ns) == (after.st_size, after.st_mtime_ns):
+            shutil.copy2(path, copy)
+            result = subprocess.run([str(copy), "version"], capture_output=True, timeout=30,
+                                    env={**os.environ, "SWIFT_BACKTRACE": "enable=no"})
+            if result.returncode == 0 and path.stat().st_mtime_ns == after.st_mtime_ns:
+                return copy
+        if time.monotonic() > deadline:
+            pytest.fail(f"no runnable copy of {path} within 120 s (it keeps changing, or `vigilante version` "
+                        f"fails: {result.returncode if result is not None else '-'})", pytrace=False)
+        time.sleep(2)
 
 
 class Vigilante:
@@ -485,6 +559,32 @@ def request(port: int, method: str, path: str, body: bytes = b"", headers: dict[
     with connect(port, host, context=context, timeout=timeout) as sock:
         sock.sendall(build_request(method, path, body, headers))
         return ResponseReader(sock).read_response(method)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# openssl s_client
+
+HEALTHZ = b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+
+
+def s_client(port: int, ca_file: Path, *args: str, host: str = "127.0.0.1", send: bytes = HEALTHZ) -> str:
+    """openssl s_client against the server, verifying it against ca_file; sends `send` after the handshake and
+    waits until the server closes. Returns everything s_client printed."""
+    result = subprocess.run(
+        ["openssl", "s_client", "-connect", f"{host}:{port}", "-servername", "localhost",
+         "-CAfile", str(ca_file), "-verify_return_error", "-ign_eof", *args],
+        input=send, capture_output=True, timeout=20)
+    return (result.stdout + result.stderr).decode("utf-8", "replace")
+
+
+def negotiated_protocol(output: str) -> str | None:
+    match = re.search(r"^New, (TLSv[\d.]+|\(NONE\)), Cipher is (\S+)", output, re.MULTILINE)
+    return match.group(1) if match and match.group(1) != "(NONE)" else None
+
+
+def negotiated_cipher(output: str) -> str | None:
+    match = re.search(r"^New, \S+, Cipher is (\S+)", output, re.MULTILINE)
+    return match.group(1) if match and match.group(1) != "(NONE)" else None
 
 
 # ---------------------------------------------------------------------------------------------------------------

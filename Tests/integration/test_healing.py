@@ -9,16 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from fake_cluster import FakeCluster, admission_review, wait_for, windows_node
+from fake_cluster import HEALED, STARTED, FakeCluster, admission_review, healing_config, wait_for, windows_node
 
-HEALED = "cops-vigilante-snat-node-healed"
-STARTED = "cops-vigilante-snat-healing-started-at"
 NODE = "akswin000007"
-
-
-def healing_config(window: str = "6s") -> dict:
-    return {"interval": "1s", "unsafe_allow_short_intervals": True,
-            "tasks": {"snat": {"enabled": True, "healing_duration": window, "resync_interval": "30s"}}}
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from integration_support import (PKI, ResponseReader, Vigilante, build_request, 
                                  expected_answer, metric, negotiated_cipher, negotiated_protocol, peer_serial, request,
                                  review, s_client, scrape, wait_until)
 
+
 @pytest.mark.parametrize("flag,protocol", [("-tls1_2", "TLSv1.2"), ("-tls1_3", "TLSv1.3")])
 def test_tls_1_2_and_1_3_are_accepted(server: Vigilante, pki: PKI, flag: str, protocol: str) -> None:
     output = s_client(server.webhook_port, pki.ca.cert_file, flag)
