@@ -66,6 +66,24 @@ import Testing
         #expect(disagreements.isEmpty, "\(disagreements.prefix(3))")
     }
 
+    /// The string scanner looks at eight bytes at a time: a quote, an escape or a control byte is found at every
+    /// position of a word, also with other special bytes after it in the same word.
+    @Test(arguments: 0..<20)
+    func specialBytesAreFoundAtEveryPosition(length: Int) throws {
+        let text = String(repeating: "é", count: length / 2) + String(repeating: "k", count: length % 2)
+        let read = { (json: String) throws(JSONReadError) -> String in
+            try JSONReader.read(Array(json.utf8)) { (reader: inout JSONReader) throws(JSONReadError) in
+                try reader.readString()
+            }
+        }
+        #expect(try read("\"\(text)\"") == text)
+        #expect(try read("\"\(text)\\n\"") == text + "\n")
+        #expect(try read("\"\(text)\\\"\\\\\"") == text + "\"\\")
+        #expect(throws: JSONReadError(message: "control character in a string", offset: 1 + text.utf8.count)) {
+            try read("\"\(text)\u{01}\"\"")
+        }
+    }
+
     @Test(arguments: [
         (#"{"a":{"b":[1,{"c" 2}]}}"#, "expected ':' after an object key at byte 18"),
         (#"{"a":[[1,2],[3,]]}"#, "unexpected character at byte 15"),

@@ -235,7 +235,7 @@ public struct JSONReader: ~Copyable {
 
     /// The index of the first quote, backslash or control byte at or after `start` (or the end). Most of a
     /// review's bytes are string contents, so this looks at eight bytes per step (SWAR): a lane is flagged when
-    /// it equals '"' or '\\' or is below 0x20, and only a flagged word is looked at byte by byte.
+    /// it equals '"' or '\\' or is below 0x20; only the last few bytes are looked at one by one.
     @inline(__always)
     private static func firstSpecialByte(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         guard let base = bytes.baseAddress else { return start }
@@ -243,12 +243,14 @@ public struct JSONReader: ~Copyable {
         let highs: UInt64 = 0x8080_8080_8080_8080
         var index = start
         while index + 8 <= bytes.count {
-            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+            let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
             let quote = word ^ (ones &* 0x22)
             let backslash = word ^ (ones &* 0x5C)
             let flagged =
                 ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
-            if flagged & highs != 0 { break }
+            // The lowest flagged lane is exact (a borrow only ever runs upwards, into lanes above a match), so
+            // the first special byte is found without looking at the word byte by byte.
+            if flagged & highs != 0 { return index + (flagged & highs).trailingZeroBitCount / 8 }
             index += 8
         }
         while index < bytes.count {
