@@ -5,7 +5,6 @@ The process and cluster helpers are those of Tests/integration (imported, not co
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Callable, Iterator
@@ -16,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "integration"))
 
 from dev_certs import DevCerts, generate  # noqa: E402
 from fake_cluster import FakeCluster  # noqa: E402
-from integration_support import MAX_BODY_BYTES, REPO_ROOT, Vigilante, runnable_copy  # noqa: E402
+from integration_support import MAX_BODY_BYTES, REPO_ROOT, Vigilante, private_binary  # noqa: E402
 from launcher import Launcher  # noqa: E402
 from webhook_caller import WebhookCaller  # noqa: E402
 
@@ -26,15 +25,9 @@ RELEASE_BINARY = REPO_ROOT / ".build-static" / "release" / "vigilante"
 
 @pytest.fixture(scope="session")
 def vigilante_bin(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A private copy of the release binary (VIGILANTE_BIN, else .build-static/release/vigilante); fails (not
-    skips) when it is missing."""
-    path = Path(os.environ.get("VIGILANTE_BIN", RELEASE_BINARY))
-    if not path.is_absolute():
-        path = REPO_ROOT / path
-    if not (path.is_file() and os.access(path, os.X_OK)):
-        pytest.fail(f"the release binary is missing at {path}: build it with `bash deploy/check-static-build.sh` "
-                    "in the repository, or set VIGILANTE_BIN", pytrace=False)
-    return runnable_copy(path, tmp_path_factory.mktemp("bin"))
+    """A private copy of the release binary (VIGILANTE_BIN, else .build-static/release/vigilante)."""
+    return private_binary(RELEASE_BINARY, "build it with `bash deploy/check-static-build.sh`",
+                          tmp_path_factory.mktemp("bin"))
 
 
 @pytest.fixture(scope="session")

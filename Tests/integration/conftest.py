@@ -3,14 +3,13 @@ vigilante processes listening on ports picked by the kernel."""
 
 from __future__ import annotations
 
-import os
 import resource
 from pathlib import Path
 from typing import Callable, Iterator
 
 import pytest
 
-from integration_support import MAX_BODY_BYTES, PKI, REPO_ROOT, Vigilante, make_pki, runnable_copy
+from integration_support import MAX_BODY_BYTES, PKI, REPO_ROOT, Vigilante, make_pki, private_binary
 
 # Raised once for the whole session: some tests hold a thousand or more connections open.
 _soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -22,14 +21,9 @@ if _soft != resource.RLIM_INFINITY and _soft < _wanted:
 @pytest.fixture(scope="session")
 def vigilante_bin(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the built binary (VIGILANTE_BIN, or .build/debug/vigilante), so that a rebuild during the session
-    changes nothing. Fails (not skips) when the binary is missing."""
-    path = Path(os.environ.get("VIGILANTE_BIN", REPO_ROOT / ".build" / "debug" / "vigilante"))
-    if not path.is_absolute():
-        path = REPO_ROOT / path
-    if not (path.is_file() and os.access(path, os.X_OK)):
-        pytest.fail(f"the vigilante binary is missing at {path}: run `swift build` in {REPO_ROOT} first, "
-                    "or set VIGILANTE_BIN to a built binary", pytrace=False)
-    return runnable_copy(path, tmp_path_factory.mktemp("bin"))
+    changes nothing."""
+    return private_binary(REPO_ROOT / ".build" / "debug" / "vigilante", "run `swift build`",
+                          tmp_path_factory.mktemp("bin"))
 
 
 @pytest.fixture(scope="session")

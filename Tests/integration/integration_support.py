@@ -269,6 +269,18 @@ def runnable_copy(path: Path, directory: Path) -> Path:
         time.sleep(2)
 
 
+def private_binary(default: Path, how_to_build: str, directory: Path) -> Path:
+    """A runnable copy of the binary under test: VIGILANTE_BIN (relative to the repository), else `default`. A
+    missing binary fails the tests (never skips them), saying how to build it."""
+    path = Path(os.environ.get("VIGILANTE_BIN", default))
+    if not path.is_absolute():
+        path = REPO_ROOT / path
+    if not (path.is_file() and os.access(path, os.X_OK)):
+        pytest.fail(f"the vigilante binary is missing at {path}: {how_to_build} in {REPO_ROOT}, "
+                    "or set VIGILANTE_BIN to a built binary", pytrace=False)
+    return runnable_copy(path, directory)
+
+
 class Vigilante:
     """One `vigilante run` process, with its stderr log read by a thread (JSON lines)."""
 

@@ -1,7 +1,12 @@
 extension JSONReader {
     /// Skips any value, checking its syntax.
     public mutating func skipValue() throws(JSONReadError) {
-        switch try peek() {
+        try skip(try peek())
+    }
+
+    /// Skips the value of the kind that `peek` found here.
+    private mutating func skip(_ kind: JSONValueKind) throws(JSONReadError) {
+        switch kind {
         case .object, .array: try skipContainer()
         case .string:
             offset += 1
@@ -13,7 +18,7 @@ extension JSONReader {
     }
 
     /// What the skipper expects next inside a container.
-    private enum SkipState {
+    fileprivate enum SkipState {
         case valueOrArrayEnd, value, keyOrObjectEnd, key, colon, commaOrEnd
     }
 
@@ -33,25 +38,15 @@ extension JSONReader {
                     kinds.pop()
                     state = .commaOrEnd
                 } else {
-                    switch try peek() {
+                    let kind = try peek()
+                    switch kind {
                     case .object:
-                        offset += 1
-                        try enter()
-                        kinds.push(isObject: true)
-                        state = .keyOrObjectEnd
+                        state = try open(object: true, &kinds)
                         continue
                     case .array:
-                        offset += 1
-                        try enter()
-                        kinds.push(isObject: false)
-                        state = .valueOrArrayEnd
+                        state = try open(object: false, &kinds)
                         continue
-                    case .string:
-                        offset += 1
-                        _ = try scanStringBody()
-                    case .bool: _ = try readBool()
-                    case .null: try expectLiteral("null")
-                    case .number: try skipNumber()
+                    default: try skip(kind)
                     }
                     state = .commaOrEnd
                 }
@@ -91,6 +86,16 @@ extension JSONReader {
             if depth == baseDepth { return }
             state = .commaOrEnd
         }
+    }
+}
+
+extension JSONReader {
+    /// Moves past the `{` or `[` here and notes the container; returns what must come first inside it.
+    fileprivate mutating func open(object: Bool, _ kinds: inout ContainerStack) throws(JSONReadError) -> SkipState {
+        offset += 1
+        try enter()
+        kinds.push(isObject: object)
+        return object ? .keyOrObjectEnd : .valueOrArrayEnd
     }
 }
 
