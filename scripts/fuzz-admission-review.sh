@@ -7,24 +7,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-seconds=${1:-60}
-if ! [[ $seconds =~ ^[0-9]+$ ]]; then
-    echo "usage: $0 [seconds]" >&2
-    exit 2
-fi
+# shellcheck source=scripts/fuzz-common.sh
+source scripts/fuzz-common.sh "$@"
 
 out=.build-fuzz/admission-review
 corpus=$out/corpus
 mkdir -p "$corpus"
-flags=("-sanitize=fuzzer,address" -parse-as-library -O -g -swift-version 6
-    -enable-upcoming-feature ExistentialAny
-    -enable-upcoming-feature InternalImportsByDefault
-    -enable-upcoming-feature MemberImportVisibility)
 
 echo "==> compiling the Kubernetes models and the decoder with -sanitize=fuzzer,address"
-swiftc "${flags[@]}" -module-name Kubernetes -wmo -emit-module -emit-module-path "$out/Kubernetes.swiftmodule" \
+swiftc "${fuzz_swift_flags[@]}" -module-name Kubernetes -wmo -emit-module -emit-module-path "$out/Kubernetes.swiftmodule" \
     -c Sources/Kubernetes/Models/*.swift Sources/Kubernetes/JSON/*.swift -o "$out/Kubernetes.o"
-swiftc "${flags[@]}" -module-name AdmissionReviewFuzz -I "$out" \
+swiftc "${fuzz_swift_flags[@]}" -module-name AdmissionReviewFuzz -I "$out" \
     Sources/Webhook/AdmissionReview.swift Sources/Webhook/AdmissionResponse.swift Fuzz/AdmissionReviewFuzz/main.swift \
     "$out/Kubernetes.o" -o "$out/fuzz"
 
@@ -35,12 +28,4 @@ if [ -d "$fixtures" ]; then
 fi
 printf '%s' '{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u","kind":{"group":"","version":"v1","kind":"Node"},"operation":"UPDATE","subResource":"status","object":{"metadata":{"name":"n","labels":{"kubernetes.io/os":"windows"}},"status":{"conditions":[{"type":"Ready","status":"True"}]}}}}' >"$corpus/seed-node"
 
-echo "==> fuzzing for ${seconds}s"
-SWIFT_BACKTRACE=enable=no "$out/fuzz" -max_total_time="$seconds" -max_len=65536 -artifact_prefix="$out/" "$corpus" 2>&1 |
-    tail -n 5
-status=${PIPESTATUS[0]}
-if ((status != 0)); then
-    echo "FAILED: the fuzzer found a crash (exit $status); see $out/crash-*" >&2
-    exit "$status"
-fi
-echo "OK: no crash in ${seconds}s"
+run_fuzzer "$out" "$corpus" -max_len=65536

@@ -7,23 +7,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-seconds=${1:-60}
-if ! [[ $seconds =~ ^[0-9]+$ ]]; then
-    echo "usage: $0 [seconds]" >&2
-    exit 2
-fi
+# shellcheck source=scripts/fuzz-common.sh
+source scripts/fuzz-common.sh "$@"
 
 out=.build-fuzz/http-parser
 corpus=$out/corpus
 mkdir -p "$corpus"
 
 echo "==> compiling the parser with -sanitize=fuzzer,address"
-# The same language mode and upcoming features as Package.swift, so the fuzzed code is the code that ships.
-swiftc -sanitize=fuzzer,address -parse-as-library -O -g \
-    -swift-version 6 \
-    -enable-upcoming-feature ExistentialAny \
-    -enable-upcoming-feature InternalImportsByDefault \
-    -enable-upcoming-feature MemberImportVisibility \
+swiftc "${fuzz_swift_flags[@]}" \
     -module-name HTTPParserFuzz \
     Sources/HTTPServer/HTTP/*.swift Fuzz/HTTPParserFuzz/main.swift \
     -o "$out/fuzz"
@@ -55,10 +47,4 @@ cat >"$dict" <<'DICT'
 ","
 DICT
 
-echo "==> fuzzing for ${seconds}s"
-SWIFT_BACKTRACE=enable=no "$out/fuzz" \
-    -max_total_time="$seconds" \
-    -dict="$dict" \
-    -artifact_prefix="$out/" \
-    -print_final_stats=1 \
-    "$corpus"
+run_fuzzer "$out" "$corpus" -dict="$dict" -print_final_stats=1
