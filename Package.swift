@@ -198,7 +198,7 @@ let package = Package(
         // Runs the built `vigilante` binary as a user would.
         .testTarget(
             name: "CLITests",
-            dependencies: ["vigilante"],
+            dependencies: ["vigilante", "TestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

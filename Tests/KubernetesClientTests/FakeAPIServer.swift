@@ -147,25 +147,15 @@ final class FakeAPIServer: @unchecked Sendable {
 
     @discardableResult
     static func run(_ arguments: [String], executable: String = "/usr/bin/env") throws -> Data {
-        let process = Process()
-        process.executableURL = URL(filePath: executable)
-        process.arguments = executable == "/usr/bin/env" ? ["python3"] + arguments : arguments
-        process.currentDirectoryURL = URL(filePath: testsDirectory)
-        process.environment = ProcessInfo.processInfo.environment.merging(["PYTHONPATH": testsDirectory]) { $1 }
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+        let finished = try ChildProcess.run(
+            URL(filePath: executable), executable == "/usr/bin/env" ? ["python3"] + arguments : arguments,
+            directory: URL(filePath: testsDirectory),
+            environment: ProcessInfo.processInfo.environment.merging(["PYTHONPATH": testsDirectory]) { $1 })
+        guard finished.status == 0 else {
             throw FakeAPIError(
-                message:
-                    "\(arguments.joined(separator: " ")) failed: \(String(decoding: data + errorData, as: UTF8.self))")
+                message: "\(arguments.joined(separator: " ")) failed: \(finished.output)\(finished.errors)")
         }
-        return data
+        return finished.standardOutput
     }
 }
 

@@ -5,35 +5,11 @@ import Testing
 /// `vigilante nodes` (the operator command the benchmark runs) against the fake API server: the built binary,
 /// run as an operator would.
 @Suite(.serialized) struct NodesCommandTests {
-    /// `VIGILANTE_BIN` if set, else the `vigilante` built next to the test bundle.
-    static var binary: String? {
-        if let path = ProcessInfo.processInfo.environment["VIGILANTE_BIN"] { return path }
-        var directory = Bundle.main.bundleURL
-        for _ in 0..<3 {
-            let candidate = directory.appending(path: "vigilante").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            directory = directory.deletingLastPathComponent()
-        }
-        return nil
-    }
-
     static func run(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
-        let binary = try #require(binary, "the vigilante binary is not built (swift build --build-tests builds it)")
-        let process = Process()
-        process.executableURL = URL(filePath: binary)
-        process.arguments = arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let outData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (
-            process.terminationStatus, String(decoding: outData, as: UTF8.self),
-            String(decoding: errorData, as: UTF8.self)
-        )
+        let binary = try #require(
+            ChildProcess.builtVigilante, "the vigilante binary is not built (swift build --build-tests builds it)")
+        let finished = try ChildProcess.run(binary, arguments)
+        return (finished.status, finished.output, finished.errors)
     }
 
     @Test func nodes_printsOneLinePerNode_withOSReadyAndHealed_thenTheCount() async throws {
