@@ -15,21 +15,9 @@ extension HealingScheduler {
         case .storeWindowStart:
             await storeWindowStart(node, generation: generation, startedAt: startedAt)
         case .storeWindowStartAndProbe:
-            let start = RFC3339.string(state.windowStart ?? startedAt)
-            do throws(KubernetesError) {
-                _ = try await api.mergePatchAnnotations(node: name, [SnatNames.healingStartedAtAnnotation: start])
-                states[name]?.recordWindowStored(generation: generation, interval: configuration.interval)
-            } catch {
-                finishRound(name, generation: generation, startedAt: startedAt, error: error)
-                return
+            if await storeWindowStart(node, generation: generation, startedAt: startedAt) {
+                await probe(node, generation: generation, startedAt: startedAt)
             }
-            if states[name]?.isStartAnnounced == false {
-                states[name]?.recordStartAnnounced()
-                announce(
-                    node, SnatNames.startedReason,
-                    "Creating a probe pod every \(configuration.interval) until \(windowEnd(of: name))", .normal)
-            }
-            await probe(node, generation: generation, startedAt: startedAt)
         case .probe:
             await probe(node, generation: generation, startedAt: startedAt)
         case .finish:
@@ -82,10 +70,7 @@ extension HealingScheduler {
             finishRound(node.name, generation: generation, startedAt: startedAt, error: failure)
             return
         }
-        if let failure {
-            metrics.healingErrors.increment()
-            logger.warning("Healing step failed", metadata: ["node": "\(node.name)", "error": "\(failure)"])
-        }
+        if let failure { countFailure(node.name, failure) }
         let gaveUp =
             states[node.name]?.recordFirstProbe(
                 generation: generation, startedAt: startedAt, error: failure.map { "\($0)" },
@@ -103,14 +88,16 @@ extension HealingScheduler {
         }
     }
 
-    /// Stores the window start on the node (after the first pod), and announces the window.
-    private func storeWindowStart(_ node: Node, generation: Int, startedAt: Date) async {
+    /// Stores the window start on the node (after the first pod), and announces the window. `false` when the patch
+    /// failed (the failure is counted as the round's).
+    @discardableResult
+    private func storeWindowStart(_ node: Node, generation: Int, startedAt: Date) async -> Bool {
         let start = RFC3339.string(states[node.name]?.windowStart ?? startedAt)
         do throws(KubernetesError) {
             _ = try await api.mergePatchAnnotations(node: node.name, [SnatNames.healingStartedAtAnnotation: start])
         } catch {
             finishRound(node.name, generation: generation, startedAt: startedAt, error: error)
-            return
+            return false
         }
         states[node.name]?.recordWindowStored(generation: generation, interval: configuration.interval)
         if states[node.name]?.isStartAnnounced == false {
@@ -119,18 +106,19 @@ extension HealingScheduler {
                 node, SnatNames.startedReason,
                 "Creating a probe pod every \(configuration.interval) until \(windowEnd(of: node.name))", .normal)
         }
+        return true
     }
 
     /// The window is over: delete the probe pod and, in one merge patch, mark the node healed and remove the
     /// window start.
     private func finish(_ node: Node, generation: Int, startedAt: Date) async {
-        let podName = ProbePod.name(for: node.name)
+        if let error = await deleteIgnoringNotFound(
+            ProbePod.name(for: node.name), namespace: configuration.probePod.namespace)
+        {
+            finishRound(node.name, generation: generation, startedAt: startedAt, error: error)
+            return
+        }
         do throws(KubernetesError) {
-            do throws(KubernetesError) {
-                try await api.deletePod(named: podName, namespace: configuration.probePod.namespace)
-            } catch {
-                if case .notFound = error {} else { throw error }
-            }
             _ = try await api.mergePatchAnnotations(
                 node: node.name, [SnatNames.healedAnnotation: "true", SnatNames.healingStartedAtAnnotation: nil])
         } catch {
@@ -145,15 +133,17 @@ extension HealingScheduler {
     }
 
     private func finishRound(_ name: String, generation: Int, startedAt: Date, error: KubernetesError?) {
-        if let error {
-            metrics.healingErrors.increment()
-            logger.warning("Healing step failed", metadata: ["node": "\(name)", "error": "\(error)"])
-        }
+        if let error { countFailure(name, error) }
         let gaveUp =
             states[name]?.recordRound(
                 generation: generation, startedAt: startedAt, interval: configuration.interval,
                 error: error.map { "\($0)" }, errorThreshold: configuration.errorThreshold) ?? false
         if gaveUp { reportGaveUp(name) }
+    }
+
+    private func countFailure(_ name: String, _ error: KubernetesError) {
+        metrics.healingErrors.increment()
+        logger.warning("Healing step failed", metadata: ["node": "\(name)", "error": "\(error)"])
     }
 
     private func reportGaveUp(_ name: String) {
