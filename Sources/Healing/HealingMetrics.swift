@@ -19,20 +19,19 @@ public final class HealingMetrics: Sendable {
         var gauges: [HealingPhase: Gauge] = [:]
         for phase in HealingPhase.allCases {
             gauges[phase] = registry.makeGauge(
-                descriptor: .named("cops_vigilante_snat_nodes", help: "Windows nodes tracked, by healing state."),
-                labels: [("state", phase.rawValue)])
+                name: "cops_vigilante_snat_nodes",
+                labels: [("state", phase.rawValue)], help: "Windows nodes tracked, by healing state.")
         }
         nodesByPhase = gauges
         nodesHealed = registry.makeCounter(
-            descriptor: .named("cops_vigilante_snat_nodes_healed_total", help: "Nodes marked healed."))
+            name: "cops_vigilante_snat_nodes_healed_total", help: "Nodes marked healed.")
         healingErrors = registry.makeCounter(
-            descriptor: .named("cops_vigilante_snat_healing_errors_total", help: "Failed healing steps (API errors)."))
+            name: "cops_vigilante_snat_healing_errors_total", help: "Failed healing steps (API errors).")
         queueDepth = registry.makeGauge(
-            descriptor: .named("cops_vigilante_snat_queue_depth", help: "Node events waiting for the scheduler."))
+            name: "cops_vigilante_snat_queue_depth", help: "Node events waiting for the scheduler.")
         droppedEvents = registry.makeCounter(
-            descriptor: .named(
-                "cops_vigilante_snat_dropped_events_total",
-                help: "Node events dropped because the queue was full; the next resync recovers them."))
+            name: "cops_vigilante_snat_dropped_events_total",
+            help: "Node events dropped because the queue was full; the next resync recovers them.")
     }
 
     func recordAttempt() { attempts.add(1, ordering: .relaxed) }

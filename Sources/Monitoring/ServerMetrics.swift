@@ -12,36 +12,32 @@ public struct ServerMetrics: Sendable {
     public init(registry: PrometheusCollectorRegistry, version: String, commit: String) {
         self.registry = registry
         expiry = registry.makeGauge(
-            descriptor: .named(
-                "cops_vigilante_tls_certificate_expiry_timestamp_seconds",
-                help: "notAfter of the serving certificate in use, seconds since 1970."))
+            name: "cops_vigilante_tls_certificate_expiry_timestamp_seconds",
+            help: "notAfter of the serving certificate in use, seconds since 1970.")
         reloadsSucceeded = registry.makeCounter(
-            descriptor: .named(
-                "cops_vigilante_tls_certificate_reloads_total",
-                help: "Certificate pairs loaded from disk (the first load included) or refused."),
-            labels: [("result", "success")])
+            name: "cops_vigilante_tls_certificate_reloads_total",
+            labels: [("result", "success")],
+            help: "Certificate pairs loaded from disk (the first load included) or refused.")
         reloadsRefused = registry.makeCounter(
-            descriptor: .named(
-                "cops_vigilante_tls_certificate_reloads_total",
-                help: "Certificate pairs loaded from disk (the first load included) or refused."),
-            labels: [("result", "failure")])
+            name: "cops_vigilante_tls_certificate_reloads_total",
+            labels: [("result", "failure")],
+            help: "Certificate pairs loaded from disk (the first load included) or refused.")
         registry.makeGauge(
-            descriptor: .named("cops_vigilante_build_info", help: "The running build; always 1."),
-            labels: [("version", version), ("commit", commit)]
+            name: "cops_vigilante_build_info",
+            labels: [("version", version), ("commit", commit)], help: "The running build; always 1."
         ).set(to: 1)
     }
 
     /// An observer for one listener (`webhook` or `metrics`).
     public func serverObserver(listener: String) -> HTTPServerObserver {
         let open = registry.makeGauge(
-            descriptor: .named("cops_vigilante_http_open_connections", help: "Open client connections, by listener."),
-            labels: [("listener", listener)])
+            name: "cops_vigilante_http_open_connections",
+            labels: [("listener", listener)], help: "Open client connections, by listener.")
         let handshakeFailures = registry.makeCounter(
-            descriptor: .named(
-                "cops_vigilante_tls_handshake_failures_total",
-                help:
-                    "TLS handshakes that failed (bad client hello, protocol or cipher mismatch, client certificate refused)."
-            ), labels: [("listener", listener)])
+            name: "cops_vigilante_tls_handshake_failures_total", labels: [("listener", listener)],
+            help:
+                "TLS handshakes that failed (bad client hello, protocol or cipher mismatch, client certificate refused)."
+        )
         return HTTPServerObserver(
             connectionOpened: { open.increment() },
             connectionClosed: { open.decrement() },
