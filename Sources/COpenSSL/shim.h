@@ -19,10 +19,6 @@ static inline const char *vigilante_openssl_version_text(void) {
     return OpenSSL_version(OPENSSL_VERSION);
 }
 
-static inline unsigned long vigilante_openssl_version_number(void) {
-    return OpenSSL_version_num();
-}
-
 static inline int vigilante_ssl_ctx_set_min_proto_version(SSL_CTX *ctx, int version) {
     return (int)SSL_CTX_set_min_proto_version(ctx, version);
 }

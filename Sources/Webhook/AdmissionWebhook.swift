@@ -58,8 +58,7 @@ public struct AdmissionWebhook: Sendable {
             return (refusal(.badRequest, "the AdmissionReview has no request with a uid"), nil, .invalid)
         }
         let answer = HTTPResponse(
-            status: .ok, headers: HTTPHeaders([("Content-Type", "application/json")]),
-            body: AdmissionResponse.allowed(apiVersion: apiVersion, uid: uid))
+            status: .ok, headers: Self.jsonHeaders, body: AdmissionResponse.allowed(apiVersion: apiVersion, uid: uid))
         return (answer, admission.operation, forward(admission))
     }
 
@@ -78,10 +77,14 @@ public struct AdmissionWebhook: Sendable {
         return .allowed
     }
 
+    /// Built once and shared by every answer (copy-on-write).
+    private static let jsonHeaders = HTTPHeaders([("Content-Type", "application/json")])
+    private static let jsonMediaType = Array("application/json".utf8)
+
     /// Whether a Content-Type is `application/json`, with any parameters (`; charset=utf-8`), in any case.
     /// Byte-wise: this runs on every call, and Foundation's trimming costs more than the check itself.
     static func isJSON(_ contentType: String) -> Bool {
-        let expected = Array("application/json".utf8)
+        let expected = jsonMediaType
         var bytes = contentType.utf8[...]
         if let semicolon = bytes.firstIndex(of: UInt8(ascii: ";")) { bytes = bytes[..<semicolon] }
         let isSpace = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }

@@ -96,11 +96,9 @@ enum HTTPByte {
     }
 
     /// Decodes field bytes as ISO-8859-1 (RFC 9110 §5.5: obs-text is opaque data), so every byte sequence maps to
-    /// a String and back without loss or crash. ASCII, the common case, takes the fast UTF-8 path.
+    /// a String and back without loss or crash. For values holding bytes above 0x7F: the field-line parser already
+    /// knows, and takes the plain UTF-8 path for ASCII values itself.
     static func latin1String(_ bytes: UnsafeBufferPointer<UInt8>.SubSequence) -> String {
-        if bytes.allSatisfy({ $0 < 0x80 }) {
-            return String(decoding: bytes, as: UTF8.self)
-        }
         var utf8: [UInt8] = []
         utf8.reserveCapacity(bytes.count * 2)
         for byte in bytes {

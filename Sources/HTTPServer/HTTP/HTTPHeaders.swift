@@ -32,10 +32,6 @@ public struct HTTPHeaders: Sendable, Sequence, Equatable, ExpressibleByDictionar
         fields.compactMap { Self.namesMatch($0.name, name) ? $0.value : nil }
     }
 
-    public func contains(name: String) -> Bool {
-        fields.contains { Self.namesMatch($0.name, name) }
-    }
-
     public mutating func add(name: String, value: String) {
         fields.append((name: name, value: value))
     }
@@ -60,10 +56,6 @@ public struct HTTPHeaders: Sendable, Sequence, Equatable, ExpressibleByDictionar
     /// Lets the parser size the storage once from the number of field lines it counted.
     mutating func reserveCapacity(_ count: Int) {
         fields.reserveCapacity(count)
-    }
-
-    public mutating func remove(name: String) {
-        fields.removeAll { Self.namesMatch($0.name, name) }
     }
 
     public func makeIterator() -> IndexingIterator<[Element]> {

@@ -56,7 +56,6 @@ public struct HTTPRequestParser: Sendable {
     }
 
     /// Bytes received and not yet handed out in an event: the unparsed buffer plus the body read so far.
-    /// The server counts them against its memory budget.
     public var bufferedByteCount: Int { buffer.count - readIndex + body.count }
 
     /// No part of a request is buffered: the connection is between requests (idle timeout, not header timeout).

@@ -12,7 +12,6 @@ public struct HTTPStatus: Sendable, Equatable, Hashable, CustomStringConvertible
     public var description: String { "\(code) \(reason)" }
 
     /// `100 Continue`; named so because `continue` is a keyword.
-    public static let continueStatus = HTTPStatus(code: 100, reason: "Continue")
     public static let ok = HTTPStatus(code: 200, reason: "OK")
     public static let noContent = HTTPStatus(code: 204, reason: "No Content")
     public static let badRequest = HTTPStatus(code: 400, reason: "Bad Request")
@@ -23,7 +22,6 @@ public struct HTTPStatus: Sendable, Equatable, Hashable, CustomStringConvertible
     public static let payloadTooLarge = HTTPStatus(code: 413, reason: "Content Too Large")
     public static let unsupportedMediaType = HTTPStatus(code: 415, reason: "Unsupported Media Type")
     public static let requestHeaderFieldsTooLarge = HTTPStatus(code: 431, reason: "Request Header Fields Too Large")
-    public static let internalServerError = HTTPStatus(code: 500, reason: "Internal Server Error")
     public static let notImplemented = HTTPStatus(code: 501, reason: "Not Implemented")
     public static let serviceUnavailable = HTTPStatus(code: 503, reason: "Service Unavailable")
     public static let httpVersionNotSupported = HTTPStatus(code: 505, reason: "HTTP Version Not Supported")

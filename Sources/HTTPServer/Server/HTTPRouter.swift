@@ -74,8 +74,9 @@ public struct HTTPRouter: HTTPHandler {
 extension HTTPResponse {
     /// A plain-text response.
     public static func text(_ status: HTTPStatus, _ text: String) -> HTTPResponse {
-        HTTPResponse(
-            status: status, headers: HTTPHeaders([("Content-Type", "text/plain; charset=utf-8")]),
-            body: Array(text.utf8))
+        HTTPResponse(status: status, headers: plainTextHeaders, body: Array(text.utf8))
     }
+
+    /// Built once: every response shares the storage (copy-on-write) instead of building the fields anew.
+    private static let plainTextHeaders = HTTPHeaders([("Content-Type", "text/plain; charset=utf-8")])
 }

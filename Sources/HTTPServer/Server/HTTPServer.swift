@@ -42,20 +42,16 @@ public final class HTTPServer: Sendable {
         var loops: [EventLoop] = []
         var listeners: [ListenerLoop] = []
         var port = configuration.port
-        do {
-            for index in 0..<max(1, configuration.loopCount) {
-                let fd = try Socket.listen(host: configuration.host, port: port, backlog: configuration.backlog)
-                if index == 0 { port = try Socket.localPort(fd) }
-                let loop = try EventLoop(index: index)
-                loops.append(loop)
-                listeners.append(
-                    ListenerLoop(
-                        listener: fd, loop: loop, configuration: configuration, handler: handler,
-                        tlsContext: tlsContext,
-                        observer: observer, logger: logger))
-            }
-        } catch {
-            throw error
+        for index in 0..<max(1, configuration.loopCount) {
+            let fd = try Socket.listen(host: configuration.host, port: port, backlog: configuration.backlog)
+            if index == 0 { port = try Socket.localPort(fd) }
+            let loop = try EventLoop()
+            loops.append(loop)
+            listeners.append(
+                ListenerLoop(
+                    listener: fd, loop: loop, configuration: configuration, handler: handler,
+                    tlsContext: tlsContext,
+                    observer: observer, logger: logger))
         }
         for (loop, listener) in zip(loops, listeners) {
             loop.start()

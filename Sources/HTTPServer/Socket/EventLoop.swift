@@ -15,7 +15,6 @@ protocol EventLoopHandler: AnyObject {
 /// Threading: `register`, `modify`, `deregister` and `schedule` are called on the loop's own thread only;
 /// `execute` from anywhere.
 final class EventLoop: @unchecked Sendable {
-    let index: Int
     private let epoll: Int32
     private let wakeup: Int32
     private var handlers: [Int32: any EventLoopHandler] = [:]
@@ -26,8 +25,7 @@ final class EventLoop: @unchecked Sendable {
     /// Scratch space for reads: one buffer per loop, as a loop reads one socket at a time.
     let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
 
-    init(index: Int) throws(SocketError) {
-        self.index = index
+    init() throws(SocketError) {
         epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
         guard epoll >= 0 else { throw .lastError("epoll_create1") }
         wakeup = eventfd(0, Int32(EFD_NONBLOCK) | Int32(EFD_CLOEXEC))
@@ -92,14 +90,9 @@ final class EventLoop: @unchecked Sendable {
         handlers[fd] = nil
     }
 
-    /// Runs `action` on the loop once `deadline` has passed, unless cancelled first.
-    @discardableResult
-    func schedule(at deadline: ContinuousClock.Instant, _ action: @escaping () -> Void) -> TimerQueue.ID {
-        timers.add(deadline: deadline, action: action)
-    }
-
-    func cancel(_ timer: TimerQueue.ID) {
-        timers.cancel(timer)
+    /// Runs `action` on the loop once `deadline` has passed.
+    func schedule(at deadline: ContinuousClock.Instant, _ action: @escaping () -> Void) {
+        _ = timers.add(deadline: deadline, action: action)
     }
 
     private func runLoop() {
@@ -125,9 +118,11 @@ final class EventLoop: @unchecked Sendable {
     }
 
     private func runPendingTasks() {
+        // Taking the array whole (an empty one in its place) allocates nothing; keeping its capacity could not
+        // work anyway while `taken` shares the storage, and this runs after every wake-up.
         let tasks = pending.withLock { tasks in
-            let taken = tasks
-            tasks.removeAll(keepingCapacity: true)
+            var taken: [@Sendable () -> Void] = []
+            if !tasks.isEmpty { swap(&taken, &tasks) }
             return taken
         }
         for task in tasks { task() }

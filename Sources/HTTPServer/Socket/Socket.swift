@@ -12,7 +12,7 @@ enum Socket {
             Int32(address.family),
             Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw .lastError("socket") }
-        do {
+        do throws(SocketError) {
             try setOption(fd, SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR")
             try setOption(fd, SOL_SOCKET, SO_REUSEPORT, 1, "SO_REUSEPORT")
             if address.family == AF_INET6 {
@@ -21,12 +21,9 @@ enum Socket {
             let bound = address.withSockaddr { bind(fd, $0, $1) }
             guard bound == 0 else { throw SocketError.lastError("bind \(host) port \(port)") }
             guard Glibc.listen(fd, backlog) == 0 else { throw SocketError.lastError("listen") }
-        } catch let error as SocketError {
-            close(fd)
-            throw error
         } catch {
             close(fd)
-            throw SocketError(call: "listen", errorNumber: EINVAL)
+            throw error
         }
         return fd
     }

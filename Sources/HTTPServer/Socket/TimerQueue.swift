@@ -1,5 +1,5 @@
 /// The timers of one event loop: a min-heap by deadline. Cancelling marks the entry; it is skipped when it
-/// comes up, which keeps cancel O(1) (connections re-arm their timeout on every request).
+/// comes up, which keeps cancel O(1). (Connections do not cancel: they move a stored deadline, see `Connection`.)
 struct TimerQueue {
     struct ID: Hashable {
         fileprivate var value: UInt64

@@ -54,14 +54,6 @@ final class TLSConnection {
     /// not yet decrypted. Either is readable without the socket becoming readable again, so epoll will not say so.
     var hasBufferedData: Bool { SSL_has_pending(ssl) == 1 }
 
-    var negotiatedProtocol: String? {
-        var data: UnsafePointer<UInt8>?
-        var length: UInt32 = 0
-        SSL_get0_alpn_selected(ssl, &data, &length)
-        guard let data, length > 0 else { return nil }
-        return String(decoding: UnsafeBufferPointer(start: data, count: Int(length)), as: UTF8.self)
-    }
-
     private func outcome(of result: Int32, _ operation: String) -> Outcome {
         switch SSL_get_error(ssl, result) {
         case SSL_ERROR_WANT_READ: return .wantRead
