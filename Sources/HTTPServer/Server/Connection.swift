@@ -191,9 +191,9 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
             case .head(let head):
                 arm(configuration.bodyTimeout)
                 if head.expectsContinue {
-                    var bytes: [UInt8] = []
-                    HTTPResponseEncoder.encodeContinue(into: &bytes)
-                    sendInterim(bytes)
+                    // A 100 Continue goes out right away, ahead of the body it invites.
+                    HTTPResponseEncoder.encodeContinue(into: &output)
+                    _ = writeBuffered()
                 }
             case .request(let request):
                 dispatch(request)
@@ -228,12 +228,6 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
         phase = .writing
         arm(configuration.writeTimeout)
         flush()
-    }
-
-    /// A 100 Continue goes out right away, ahead of the body it invites.
-    private func sendInterim(_ bytes: [UInt8]) {
-        output.append(contentsOf: bytes)
-        _ = writeBuffered()
     }
 
     private func flush() {

@@ -72,20 +72,15 @@ public final class HTTPServer: Sendable {
         guard !loops.isEmpty else { return }
         let remaining = Atomic<Int>(listeners.count)
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let resumed = Atomic<Bool>(false)
-            let finish: @Sendable () -> Void = {
-                if !resumed.exchange(true, ordering: .acquiringAndReleasing) { continuation.resume() }
-            }
+            // Each listener reports drained exactly once, so the count reaches 0 exactly once.
             for (loop, listener) in zip(loops, listeners) {
                 loop.execute {
                     listener.stop {
-                        if remaining.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 { finish() }
+                        if remaining.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 {
+                            continuation.resume()
+                        }
                     }
-                }
-                loop.execute {
-                    loop.schedule(at: .now + self.configuration.shutdownGracePeriod) {
-                        listener.closeAll()
-                    }
+                    loop.schedule(at: .now + self.configuration.shutdownGracePeriod) { listener.closeAll() }
                 }
             }
         }

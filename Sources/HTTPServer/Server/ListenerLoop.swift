@@ -82,10 +82,14 @@ final class ListenerLoop: EventLoopHandler, @unchecked Sendable {
         connections[connection.fd] = nil
         observer.connectionClosed()
         if isAcceptPaused && !isStopped && connections.count < connectionLimit { resumeAccepting() }
-        if isStopped && connections.isEmpty, let onDrained {
-            self.onDrained = nil
-            onDrained()
-        }
+        finishIfDrained()
+    }
+
+    /// Once stopped, reports (once) that the last connection is gone.
+    private func finishIfDrained() {
+        guard isStopped, connections.isEmpty, let onDrained else { return }
+        self.onDrained = nil
+        onDrained()
     }
 
     private func pauseAccepting(until deadline: ContinuousClock.Instant?) {
@@ -111,10 +115,7 @@ final class ListenerLoop: EventLoopHandler, @unchecked Sendable {
         listener = -1
         onDrained = drained
         for connection in Array(connections.values) { connection.beginDraining() }
-        if connections.isEmpty, let onDrained {
-            self.onDrained = nil
-            onDrained()
-        }
+        finishIfDrained()
     }
 
     /// Closes every connection now (the grace period is over).
