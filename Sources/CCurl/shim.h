@@ -18,17 +18,8 @@ static inline CURLcode vigilante_curl_setopt_pointer(CURL *handle, CURLoption op
     return curl_easy_setopt(handle, option, value);
 }
 
-static inline CURLcode vigilante_curl_setopt_blob(CURL *handle, CURLoption option, struct curl_blob *value) {
-    return curl_easy_setopt(handle, option, value);
-}
-
 static inline CURLcode vigilante_curl_setopt_slist(CURL *handle, CURLoption option, struct curl_slist *value) {
     return curl_easy_setopt(handle, option, value);
-}
-
-static inline CURLcode vigilante_curl_setopt_write_function(
-    CURL *handle, size_t (*function)(char *, size_t, size_t, void *)) {
-    return curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, function);
 }
 
 /// Any of the `size_t f(char *, size_t, size_t, void *)` callbacks: CURLOPT_WRITEFUNCTION, CURLOPT_HEADERFUNCTION.
@@ -49,10 +40,6 @@ static inline CURLcode vigilante_curl_global_init(void) {
 }
 
 static inline CURLcode vigilante_curl_getinfo_long(CURL *handle, CURLINFO info, long *value) {
-    return curl_easy_getinfo(handle, info, value);
-}
-
-static inline CURLcode vigilante_curl_getinfo_double(CURL *handle, CURLINFO info, double *value) {
     return curl_easy_getinfo(handle, info, value);
 }
 

@@ -12,14 +12,15 @@ public struct WebhookMetrics: Sendable {
 
     static let operations = ["CREATE", "UPDATE", "DELETE", "CONNECT", "unknown"]
 
-    private let requests: [String: Counter]
+    /// By operation, then result: looked up per request without building a key.
+    private let requests: [String: [Result: Counter]]
     let latency: DurationHistogram
 
     public init(registry: PrometheusCollectorRegistry) {
-        var requests: [String: Counter] = [:]
+        var requests: [String: [Result: Counter]] = [:]
         for operation in Self.operations {
             for result in Result.allCases {
-                requests["\(operation)/\(result.rawValue)"] = registry.makeCounter(
+                requests[operation, default: [:]][result] = registry.makeCounter(
                     name: "cops_vigilante_admission_requests_total",
                     labels: [("operation", operation), ("result", result.rawValue)],
                     help: "AdmissionReview requests answered, by operation and result.")
@@ -36,8 +37,7 @@ public struct WebhookMetrics: Sendable {
     }
 
     func record(operation: String?, result: Result, duration: Duration) {
-        let operation = operation.flatMap { Self.operations.contains($0) ? $0 : nil } ?? "unknown"
-        requests["\(operation)/\(result.rawValue)"]?.increment()
+        (operation.flatMap { requests[$0] } ?? requests["unknown"])?[result]?.increment()
         latency.record(duration)
     }
 }

@@ -44,24 +44,4 @@ public enum KubernetesError: Error, Sendable, Equatable {
             return call
         }
     }
-
-    /// The same error with a different call (the client fills in the attempt count).
-    public func with(call: KubernetesCall) -> KubernetesError {
-        switch self {
-        case .notFound(_, let message): .notFound(call, message: message)
-        case .alreadyExists(_, let message): .alreadyExists(call, message: message)
-        case .conflict(_, let message): .conflict(call, message: message)
-        case .unauthorized(_, let message): .unauthorized(call, message: message)
-        case .forbidden(_, let message): .forbidden(call, message: message)
-        case .invalid(_, let message): .invalid(call, message: message)
-        case .expired(_, let message): .expired(call, message: message)
-        case .badRequest(_, let code, let message): .badRequest(call, code: code, message: message)
-        case .tooManyRequests(_, let retryAfter): .tooManyRequests(call, retryAfter: retryAfter)
-        case .serverError(_, let code, let message): .serverError(call, code: code, message: message)
-        case .timeout(_, let message): .timeout(call, message: message)
-        case .transport(_, let code, let message): .transport(call, code: code, message: message)
-        case .decoding(_, let message): .decoding(call, message: message)
-        case .cancelled: .cancelled(call)
-        }
-    }
 }

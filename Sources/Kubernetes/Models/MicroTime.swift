@@ -14,8 +14,6 @@ public struct MicroTime: Codable, Sendable, Equatable, Hashable, CustomStringCon
         microsecondsSince1970 = Int64((date.timeIntervalSince1970 * 1_000_000).rounded(.down))
     }
 
-    public var date: Date { Date(timeIntervalSince1970: Double(microsecondsSince1970) / 1_000_000) }
-
     /// The RFC 3339 text, always UTC (`Z`) with six fractional digits.
     public var description: String {
         let (seconds, micros) = microsecondsSince1970.floorDivided(by: 1_000_000)

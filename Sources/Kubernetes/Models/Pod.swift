@@ -16,9 +16,6 @@ public struct Pod: Codable, Sendable, Equatable {
     }
 
     public var name: String { metadata.name ?? "" }
-
-    /// The pod has been deleted and is waiting out its grace period (`metadata.deletionTimestamp` is set).
-    public var isTerminating: Bool { metadata.deletionTimestamp != nil }
 }
 
 /// `status` of a Pod: only its phase.

@@ -56,18 +56,9 @@ struct KubeconfigReader {
             throw fail("\(field).server", "\"\(server)\" is not an https:// or http:// URL")
         }
         let insecure = cluster.insecureSkipTLSVerify ?? false
-        var certificateAuthority: [UInt8]?
-        if let data = cluster.certificateAuthorityData, !data.isEmpty {
-            certificateAuthority = try ConfigFiles.base64(
-                data, file: path, field: "\(field).certificate-authority-data")
-            try ConfigFiles.requirePEM(
-                certificateAuthority, "CERTIFICATE", file: path, field: "\(field).certificate-authority-data")
-        } else if let file = cluster.certificateAuthority, !file.isEmpty {
-            certificateAuthority = try ConfigFiles.read(
-                resolve(file), file: path, field: "\(field).certificate-authority")
-            try ConfigFiles.requirePEM(
-                certificateAuthority, "CERTIFICATE", file: path, field: "\(field).certificate-authority")
-        }
+        let certificateAuthority = try pem(
+            data: cluster.certificateAuthorityData, file: cluster.certificateAuthority,
+            field: "\(field).certificate-authority", marker: "CERTIFICATE")
         if insecure, certificateAuthority != nil {
             // kubectl refuses this combination too: the CA would silently not be checked.
             throw fail("\(field).insecure-skip-tls-verify", "cannot be true together with a certificate-authority")

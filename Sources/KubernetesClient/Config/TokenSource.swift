@@ -24,14 +24,16 @@ final class TokenSource: Sendable {
         self.refreshInterval = refreshInterval
         self.clock = clock
         self.logger = logger
-        if case .value(let token) = setting {
-            state.withLock { $0.token = token }
-        }
     }
 
     /// The token to send now; `nil` when the config has none.
     func current() -> String? {
-        guard case .file(let path) = setting else { return state.withLock { $0.token } }
+        let path: String
+        switch setting {
+        case .none: return nil
+        case .value(let token): return token
+        case .file(let file): path = file
+        }
         let now = clock.now()
         return state.withLock { state in
             if let readAt = state.readAt, now - readAt < refreshInterval, state.token != nil { return state.token }
