@@ -186,6 +186,7 @@ let package = Package(
             name: "VigilanteAppTests",
             dependencies: [
                 "VigilanteApp",
+                "TestSupport",
                 "Monitoring",
                 "HTTPServer",
                 .product(name: "Prometheus", package: "swift-prometheus"),

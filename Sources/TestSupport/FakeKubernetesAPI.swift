@@ -1,3 +1,4 @@
+import Healing
 public import Kubernetes
 
 /// An in-memory cluster that answers as the API server would: nodes, pods (a deleted pod can linger as
@@ -14,7 +15,7 @@ public actor FakeKubernetesAPI: KubernetesAPI {
     /// Every call, by verb.
     public private(set) var calls: [KubernetesVerb: Int] = [:]
     /// When set, a deleted pod stays terminating until `finishTerminating()`.
-    public var deletedPodsLinger = false
+    private var deletedPodsLinger = false
     private var terminating: Set<String> = []
     private var failures: [KubernetesVerb: [KubernetesError]] = [:]
     private var hangingNodes: Set<String> = []
@@ -42,7 +43,6 @@ public actor FakeKubernetesAPI: KubernetesAPI {
     public func hang(node: String) { hangingNodes.insert(node) }
 
     public func callCount(_ verb: KubernetesVerb) -> Int { calls[verb] ?? 0 }
-    public var totalCalls: Int { calls.values.reduce(0, +) }
     public func pod(named name: String, namespace: String = "kube-system") -> Pod? { pods["\(namespace)/\(name)"] }
 
     // MARK: KubernetesAPI
@@ -84,7 +84,7 @@ public actor FakeKubernetesAPI: KubernetesAPI {
 
     public func createPod(_ pod: Pod, namespace: String) async throws(KubernetesError) -> Pod {
         try record(.createPod)
-        try await hangIfAsked(pod.metadata.annotations?["cops-vigilante-snat-node"] ?? "")
+        try await hangIfAsked(pod.metadata.annotations?[SnatNames.probeNodeAnnotation] ?? "")
         let key = "\(namespace)/\(pod.name)"
         guard pods[key] == nil else {
             throw .alreadyExists(call(.createPod, pod.name), message: "pods \"\(pod.name)\" already exists")
@@ -99,7 +99,7 @@ public actor FakeKubernetesAPI: KubernetesAPI {
     public func deletePod(named name: String, namespace: String) async throws(KubernetesError) {
         try record(.deletePod)
         let key = "\(namespace)/\(name)"
-        try await hangIfAsked(pods[key]?.metadata.annotations?["cops-vigilante-snat-node"] ?? "")
+        try await hangIfAsked(pods[key]?.metadata.annotations?[SnatNames.probeNodeAnnotation] ?? "")
         guard var pod = pods[key], !terminating.contains(key) else {
             throw .notFound(call(.deletePod, name), message: "pods \"\(name)\" not found")
         }

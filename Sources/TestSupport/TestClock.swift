@@ -59,9 +59,6 @@ public final class TestClock: WallClock {
             sleeper?.continuation.resume(throwing: CancellationError())
         }
     }
-
-    /// How many tasks are sleeping on this clock.
-    public var sleeperCount: Int { state.withLock { $0.sleepers.count } }
 }
 
 /// Waits (polling every few milliseconds, at most `timeout` of real time) until `condition` holds; for state

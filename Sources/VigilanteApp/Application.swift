@@ -13,7 +13,7 @@ import Webhook
 /// first while health and metrics answer until the end.
 public struct Application: Sendable {
     public let configuration: VigilanteConfiguration
-    /// The kubeconfig given with `--kubeconfig`, if any; the client of issue 4 resolves the SPEC's order.
+    /// The kubeconfig given with `--kubeconfig`, if any; the cluster config loader resolves the SPEC's order.
     public let kubeconfigPath: String?
     private let logger: Logger
 
@@ -42,8 +42,9 @@ public struct Application: Sendable {
         var services: [any Service] = []
 
         var reloader: CertificateReloader?
+        // The certificate is loaded (or start-up fails) before any listener exists, so `/readyz` needs no
+        // condition for it.
         if configuration.tls || configuration.metrics.tls {
-            readiness.register("certificate")
             do {
                 reloader = try CertificateReloader(
                     certificateFile: configuration.webhook.certFile, keyFile: configuration.webhook.keyFile,
@@ -52,7 +53,6 @@ public struct Application: Sendable {
             } catch {
                 throw StartupError(description: "cannot load the TLS certificate: \(error)")
             }
-            readiness.markMet("certificate")
         }
 
         var metricsRouter = HTTPRouter()

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import VigilanteApp
 
 /// Loads `yaml` as the only configuration file, with optional flag overrides.

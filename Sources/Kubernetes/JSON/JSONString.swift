@@ -1,4 +1,5 @@
-/// Writing JSON text by hand where a whole encoder is not wanted (log lines, the admission answer).
+/// Writing JSON text by hand where a whole encoder is not wanted (log lines, the admission answer, and YAML
+/// double-quoted scalars, of which JSON strings are a subset).
 public enum JSONString {
     /// `text` as a JSON string literal (RFC 8259 §7): quotes, backslashes and control characters escaped, so the
     /// result is always one line.

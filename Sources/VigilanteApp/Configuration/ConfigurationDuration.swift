@@ -48,10 +48,3 @@ enum ConfigurationDuration {
         return text
     }
 }
-
-extension Duration {
-    /// Whole and fractional seconds, for messages and JSON.
-    var secondsValue: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
-    }
-}

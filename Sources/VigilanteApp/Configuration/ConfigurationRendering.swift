@@ -106,7 +106,7 @@ extension VigilanteConfiguration {
         let items = tolerations.map { toleration in
             let object = jsonObject(toleration)
             let fields = ["key", "operator", "value", "effect", "tolerationSeconds"].compactMap { name in
-                object[name].map { "\(name): \($0 is String ? quoted("\($0)") : "\($0)")" }
+                object[name].map { "\(name): \($0 is String ? JSONString.quoted("\($0)") : "\($0)")" }
             }
             return "{" + fields.joined(separator: ", ") + "}"
         }
@@ -119,12 +119,9 @@ extension VigilanteConfiguration {
             "webhook.cert_file", "webhook.key_file", "webhook.client_ca_file", "tasks.snat.pod_image",
             "tasks.snat.pod_namespace",
         ]
-        return stringKeys.contains(key) ? quoted(value) : value
+        return stringKeys.contains(key) ? JSONString.quoted(value) : value
     }
 
-    private static func quoted(_ text: String) -> String {
-        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-    }
 }
 
 /// The paths each listener serves (SPEC, "Ports and endpoints").
