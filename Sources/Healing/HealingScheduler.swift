@@ -85,6 +85,8 @@ public actor HealingScheduler {
             await resync()
         }
         startDueSteps()
+        // After the events and the resync of this pass, so the gauges show both.
+        publishCounts()
     }
 
     /// Waits until no step is running (tests, shutdown).
@@ -115,11 +117,12 @@ public actor HealingScheduler {
             }
         }
         metrics.queueDepth.set(to: Double(inbox.count))
-        publishCounts()
     }
 
     // MARK: Observing
 
+    /// Runs inside a pass (`runOnce`: its events and its resync), which starts the due steps right after; no wake
+    /// is needed.
     func observe(_ node: Node) {
         let name = node.name
         guard node.isWindows else {
@@ -141,7 +144,6 @@ public actor HealingScheduler {
                 metadata: ["node": "\(name)", "window_start": "\(RFC3339.string(state.windowStart ?? clock.now))"])
         }
         states[name] = state
-        if running[name] == nil { wake.signal() }
     }
 
     func forget(_ name: String, reason: String) {
