@@ -140,19 +140,12 @@ struct AdmissionReview {
     }
 
     private static func readNode(_ body: [UInt8], _ range: Range<Int>, path: String) throws(DecodingError) -> Node {
-        let result: Result<Node, JSONReadError> = body.withUnsafeBufferPointer { buffer in
-            var reader = JSONReader(UnsafeBufferPointer(rebasing: buffer[range]))
-            do throws(JSONReadError) {
-                return .success(try Node(reading: &reader))
-            } catch {
-                return .failure(error)
-            }
-        }
         do {
-            return try result.get()
+            return try JSONReader.read(body, in: range) { (reader: inout JSONReader) throws(JSONReadError) in
+                try Node(reading: &reader)
+            }
         } catch {
-            throw DecodingError(
-                description: "\(path): \(error.message) at byte \(error.offset + range.lowerBound)")
+            throw DecodingError(description: "\(path): \(error)")
         }
     }
 }

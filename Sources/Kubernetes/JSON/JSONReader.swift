@@ -15,21 +15,24 @@ public struct JSONReader: ~Copyable {
         self.bytes = bytes
     }
 
-    /// Reads one whole document with `body` and checks that nothing but whitespace follows it.
+    /// Reads one whole document with `body` (all of `bytes`, or the part in `range`) and checks that nothing but
+    /// whitespace follows it. Error offsets count from the start of `bytes`.
     public static func read<T>(
-        _ bytes: [UInt8], _ body: (inout JSONReader) throws(JSONReadError) -> T
+        _ bytes: [UInt8], in range: Range<Int>? = nil, _ body: (inout JSONReader) throws(JSONReadError) -> T
     ) throws(JSONReadError) -> T {
-        let result: Result<T, JSONReadError> = bytes.withUnsafeBufferPointer { buffer in
+        let range = range ?? bytes.indices
+        let result: Result<T, JSONReadError> = bytes.withUnsafeBufferPointer { whole in
+            let buffer = UnsafeBufferPointer(rebasing: whole[range])
             var reader = JSONReader(buffer)
             do throws(JSONReadError) {
                 let value = try body(&reader)
                 reader.skipWhitespace()
                 guard reader.offset == buffer.count else {
-                    return .failure(reader.error("unexpected data after the document"))
+                    throw reader.error("unexpected data after the document")
                 }
                 return .success(value)
             } catch {
-                return .failure(error)
+                return .failure(JSONReadError(message: error.message, offset: error.offset + range.lowerBound))
             }
         }
         return try result.get()

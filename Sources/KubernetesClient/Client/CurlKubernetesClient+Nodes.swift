@@ -31,22 +31,14 @@ extension CurlKubernetesClient {
     /// Nodes are read with `JSONReader`, which keeps the few fields healing uses and skips the rest of each
     /// node's 10–15 KB without building it: listing 5,000 nodes stays fast and small.
     static func nodeList(_ body: [UInt8]) throws(JSONBodyError) -> NodeList {
-        do {
-            return try JSONReader.read(body) { (reader: inout JSONReader) throws(JSONReadError) in
-                try NodeList(reading: &reader)
-            }
-        } catch {
-            throw JSONBodyError(message: "NodeList: \(error)")
+        try JSONBody.read("NodeList", body) { (reader: inout JSONReader) throws(JSONReadError) in
+            try NodeList(reading: &reader)
         }
     }
 
     static func node(_ body: [UInt8]) throws(JSONBodyError) -> Node {
-        do {
-            return try JSONReader.read(body) { (reader: inout JSONReader) throws(JSONReadError) in
-                try Node(reading: &reader)
-            }
-        } catch {
-            throw JSONBodyError(message: "Node: \(error)")
+        try JSONBody.read("Node", body) { (reader: inout JSONReader) throws(JSONReadError) in
+            try Node(reading: &reader)
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Kubernetes
 
 /// JSON request and answer bodies of the small objects (pods, events, statuses); nodes are read with
 /// `JSONReader` instead, which skips what it does not need.
@@ -17,6 +18,17 @@ enum JSONBody {
             throw JSONBodyError(message: describe(error))
         } catch {
             throw JSONBodyError(message: "\(error)")
+        }
+    }
+
+    /// A body read with `JSONReader`; errors name the kind read (`Node: … at byte N`).
+    static func read<T>(
+        _ kind: String, _ bytes: [UInt8], _ body: (inout JSONReader) throws(JSONReadError) -> T
+    ) throws(JSONBodyError) -> T {
+        do {
+            return try JSONReader.read(bytes, body)
+        } catch {
+            throw JSONBodyError(message: "\(kind): \(error)")
         }
     }
 
