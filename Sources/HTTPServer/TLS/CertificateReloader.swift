@@ -53,12 +53,8 @@ public final class CertificateReloader: Sendable {
         self.observer = observer
         self.logger = logger
         let pair = try CertificatePair.read(certificateFile: certificateFile, keyFile: keyFile)
-        let context: TLSContext
-        do {
-            context = try TLSContext(pair: pair, clientCAFile: clientCAFile)
-        } catch {
-            throw TLSError("\(certificateFile) and \(keyFile): \(error.operation)", details: error.details)
-        }
+        let context = try TLSContext(
+            certificateFile: certificateFile, keyFile: keyFile, clientCAFile: clientCAFile, pair: pair)
         state = Mutex(State(context: context, pair: pair))
         observer.loaded(context.notAfter)
     }

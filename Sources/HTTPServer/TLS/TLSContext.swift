@@ -65,9 +65,16 @@ public final class TLSContext: @unchecked Sendable {
         }
     }
 
-    /// Reads the files and makes a context; errors name the file.
-    public convenience init(certificateFile: String, keyFile: String, clientCAFile: String? = nil) throws(TLSError) {
-        let pair = try CertificatePair.read(certificateFile: certificateFile, keyFile: keyFile)
+    /// Reads the files (unless `pair` already holds their contents) and makes a context; errors name the files.
+    public convenience init(
+        certificateFile: String, keyFile: String, clientCAFile: String? = nil, pair given: CertificatePair? = nil
+    ) throws(TLSError) {
+        let pair: CertificatePair
+        if let given {
+            pair = given
+        } else {
+            pair = try CertificatePair.read(certificateFile: certificateFile, keyFile: keyFile)
+        }
         do {
             try self.init(pair: pair, clientCAFile: clientCAFile)
         } catch {
