@@ -5,7 +5,6 @@ struct HTTPFramingFields {
 
     var hostCount = 0
     var contentLength: Int?
-    var contentLengthCount = 0
     var transferEncodingCount = 0
     /// Transfer codings across all Transfer-Encoding fields, in order (RFC 9110 §5.3: repeated fields form a list).
     var codingCount = 0
@@ -33,9 +32,9 @@ struct HTTPFramingFields {
                 if HTTPByte.equalsIgnoringCase(option, "keep-alive") { connectionKeepAlive = true }
             }
         case 14 where HTTPByte.equalsIgnoringCase(name, "content-length"):
-            contentLengthCount += 1
             // RFC 9112 §6.3 rule 5: several lengths, even equal ones or a list, are a smuggling shape; refused.
-            guard contentLengthCount == 1 else {
+            // (A length that does not parse fails the whole head, so a set `contentLength` means one was seen.)
+            guard contentLength == nil else {
                 throw .badRequest("more than one Content-Length")
             }
             contentLength = try Self.parseContentLength(field.value)
@@ -76,11 +75,11 @@ struct HTTPFramingFields {
             throw .badRequest("Transfer-Encoding is not allowed in an HTTP/1.0 request")
         }
         // RFC 9112 §6.1: Content-Length with Transfer-Encoding is the classic smuggling shape; refused, not resolved.
-        if contentLengthCount > 0 {
+        if contentLength != nil {
             throw .badRequest("both Content-Length and Transfer-Encoding")
         }
         // RFC 9112 §6.1: chunked must be the final coding, applied once; otherwise the length is unknowable → 400.
-        guard codingCount > 0, lastCodingIsChunked, chunkedCount == 1 else {
+        guard lastCodingIsChunked, chunkedCount == 1 else {
             throw .badRequest("Transfer-Encoding must end with chunked, applied once")
         }
         // RFC 9112 §6.1: other codings (gzip, chunked) are understood by name but not implemented → 501.
