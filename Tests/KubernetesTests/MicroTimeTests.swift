@@ -14,6 +14,13 @@ import Testing
         #expect(MicroTime(microsecondsSince1970: -1).description == "1969-12-31T23:59:59.999999Z")
     }
 
+    @Test func formats_wholeSecondsAndMilliseconds_truncating() {
+        let time = MicroTime(microsecondsSince1970: 1_714_566_600_999_999)
+        #expect(time.rfc3339(fractionDigits: 0) == "2024-05-01T12:30:00Z")
+        #expect(time.rfc3339(fractionDigits: 3) == "2024-05-01T12:30:00.999Z")
+        #expect(MicroTime(microsecondsSince1970: -1).rfc3339(fractionDigits: 0) == "1969-12-31T23:59:59Z")
+    }
+
     @Test func fromDate_keepsMicroseconds() {
         let date = Date(timeIntervalSince1970: 1_700_000_000.25)
 

@@ -15,13 +15,24 @@ public struct MicroTime: Codable, Sendable, Equatable, Hashable, CustomStringCon
     }
 
     /// The RFC 3339 text, always UTC (`Z`) with six fractional digits.
-    public var description: String {
+    public var description: String { rfc3339(fractionDigits: 6) }
+
+    /// The RFC 3339 text in UTC (`Z`) with `fractionDigits` (0 to 6) digits of the second, truncated: whole seconds
+    /// for annotations, milliseconds for log lines, microseconds for MicroTime itself.
+    public func rfc3339(fractionDigits: Int) -> String {
         let (seconds, micros) = microsecondsSince1970.floorDivided(by: 1_000_000)
         let (days, secondOfDay) = seconds.floorDivided(by: 86_400)
         let (year, month, day) = Self.civilDate(daysSince1970: days)
+        let digits = min(max(fractionDigits, 0), 6)
+        var fraction = ""
+        if digits > 0 {
+            var scale: Int64 = 1
+            for _ in digits..<6 { scale *= 10 }
+            fraction = "." + Self.pad(micros / scale, digits)
+        }
         return "\(Self.pad(year, 4))-\(Self.pad(month, 2))-\(Self.pad(day, 2))T"
             + "\(Self.pad(secondOfDay / 3600, 2)):\(Self.pad(secondOfDay / 60 % 60, 2)):\(Self.pad(secondOfDay % 60, 2))"
-            + ".\(Self.pad(micros, 6))Z"
+            + fraction + "Z"
     }
 
     public init(from decoder: any Decoder) throws {
