@@ -23,7 +23,8 @@ extension CurlKubernetesClient {
     {
         let request = TransportRequest(
             method: "PATCH", path: "/api/v1/nodes/\(APIPath.escape(name))",
-            body: JSONBody.encode(AnnotationPatch(annotations: annotations)),
+            // A JSON merge patch (RFC 7386): a value sets a key, `null` (a nil value) removes it.
+            body: JSONBody.encode(["metadata": ["annotations": annotations]]),
             contentType: "application/merge-patch+json")
         return try await executor.execute(request, verb: .patchNode, decode: Self.node)
     }
