@@ -25,6 +25,20 @@ import Testing
         }
     }
 
+    /// A reloader watching `live.crt` and `live.key`, copies of the given pair that a test then replaces.
+    private func reloaderOnLiveCopies(
+        of certificate: String, _ key: String
+    ) throws -> (live: String, liveKey: String, reports: Reports, reloader: CertificateReloader) {
+        let live = certificates.directory.path("live.crt")
+        let liveKey = certificates.directory.path("live.key")
+        try copy(certificate, to: live)
+        try copy(key, to: liveKey)
+        let reports = Reports()
+        let reloader = try CertificateReloader(
+            certificateFile: live, keyFile: liveKey, observer: reports.observer, logger: logger)
+        return (live, liveKey, reports, reloader)
+    }
+
     private func copy(_ source: String, to destination: String) throws {
         let data = try Data(contentsOf: URL(filePath: source))
         try data.write(to: URL(filePath: destination), options: .atomic)
@@ -41,13 +55,7 @@ import Testing
     @Test func changedFiles_swapInTheNewPair() throws {
         let (first, firstKey) = try certificates.issue("a")
         let (second, secondKey) = try certificates.issue("b", days: 2)
-        let live = certificates.directory.path("live.crt")
-        let liveKey = certificates.directory.path("live.key")
-        try copy(first, to: live)
-        try copy(firstKey, to: liveKey)
-        let reports = Reports()
-        let reloader = try CertificateReloader(
-            certificateFile: live, keyFile: liveKey, observer: reports.observer, logger: logger)
+        let (live, liveKey, reports, reloader) = try reloaderOnLiveCopies(of: first, firstKey)
         let before = reloader.current
 
         try copy(second, to: live)
@@ -62,13 +70,7 @@ import Testing
     @Test func mismatchedNewPair_isRefusedOnce_andTheOldOneKept() throws {
         let (first, firstKey) = try certificates.issue("a")
         let (second, _) = try certificates.issue("b")
-        let live = certificates.directory.path("live.crt")
-        let liveKey = certificates.directory.path("live.key")
-        try copy(first, to: live)
-        try copy(firstKey, to: liveKey)
-        let reports = Reports()
-        let reloader = try CertificateReloader(
-            certificateFile: live, keyFile: liveKey, observer: reports.observer, logger: logger)
+        let (live, _, reports, reloader) = try reloaderOnLiveCopies(of: first, firstKey)
         let before = reloader.current
 
         try copy(second, to: live)  // the key stays the first one's
