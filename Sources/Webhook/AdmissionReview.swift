@@ -100,43 +100,55 @@ struct AdmissionReview {
     ) throws(JSONReadError) -> Request {
         var request = Request()
         try reader.readObject { (key: JSONKey, reader: inout JSONReader) throws(JSONReadError) in
-            path = "request." + key.string
-            if key == "uid" {
-                request.uid = try reader.readOptionalString()
-            } else if key == "kind" {
-                try reader.readObjectIfPresent { (key: JSONKey, reader: inout JSONReader) throws(JSONReadError) in
-                    if key == "group" {
-                        request.objectGroup = try reader.readOptionalString()
-                    } else if key == "kind" {
-                        request.objectKind = try reader.readOptionalString()
-                    } else {
-                        try reader.skipValue()
-                    }
-                }
-            } else if key == "subResource" {
-                request.subResource = try reader.readOptionalString()
-            } else if key == "name" {
-                request.name = try reader.readOptionalString()
-            } else if key == "operation" {
-                request.operation = try reader.readOptionalString()
-            } else if key == "dryRun" {
-                request.dryRun = try reader.readNull() ? false : reader.readBool()
-            } else if key == "object" || key == "oldObject" {
-                let isOld = key == "oldObject"
-                if try reader.readNull() { return }
-                switch request.handling(ofObject: isOld) {
-                case .read: request.node = try Node(reading: &reader)
-                case .skip: try reader.skipValue()
-                case .capture:
-                    let range = try reader.captureValue()
-                    if isOld { oldObject = range } else { object = range }
-                }
-            } else {
-                try reader.skipValue()
+            // The path is only built when a member is wrong: naming every member as it passes cost more than
+            // reading them.
+            do throws(JSONReadError) {
+                try readMember(key, of: &request, &reader, object: &object, oldObject: &oldObject)
+            } catch {
+                path = "request." + key.string
+                throw error
             }
         }
-        path = "request"
         return request
+    }
+
+    private static func readMember(
+        _ key: JSONKey, of request: inout Request, _ reader: inout JSONReader, object: inout Range<Int>?,
+        oldObject: inout Range<Int>?
+    ) throws(JSONReadError) {
+        if key == "uid" {
+            request.uid = try reader.readOptionalString()
+        } else if key == "kind" {
+            try reader.readObjectIfPresent { (key: JSONKey, reader: inout JSONReader) throws(JSONReadError) in
+                if key == "group" {
+                    request.objectGroup = try reader.readOptionalString()
+                } else if key == "kind" {
+                    request.objectKind = try reader.readOptionalString()
+                } else {
+                    try reader.skipValue()
+                }
+            }
+        } else if key == "subResource" {
+            request.subResource = try reader.readOptionalString()
+        } else if key == "name" {
+            request.name = try reader.readOptionalString()
+        } else if key == "operation" {
+            request.operation = try reader.readOptionalString()
+        } else if key == "dryRun" {
+            request.dryRun = try reader.readNull() ? false : reader.readBool()
+        } else if key == "object" || key == "oldObject" {
+            let isOld = key == "oldObject"
+            if try reader.readNull() { return }
+            switch request.handling(ofObject: isOld) {
+            case .read: request.node = try Node(reading: &reader)
+            case .skip: try reader.skipValue()
+            case .capture:
+                let range = try reader.captureValue()
+                if isOld { oldObject = range } else { object = range }
+            }
+        } else {
+            try reader.skipValue()
+        }
     }
 
     private static func readNode(_ body: [UInt8], _ range: Range<Int>, path: String) throws(DecodingError) -> Node {
