@@ -10,7 +10,7 @@ import struct
 import time
 
 from integration_support import (PKI, ResponseReader, Vigilante, build_request, client_context, connect,
-                                 expected_answer, request, review)
+                                 expected_answer, metric, request, review, scrape, wait_until)
 
 
 def test_fifty_requests_reuse_one_keep_alive_connection(server: Vigilante, pki: PKI) -> None:
@@ -109,3 +109,23 @@ def test_a_client_gone_in_the_middle_of_a_large_response_does_not_disturb_others
     assert response.status == 200
     assert b"cops_vigilante_build_info" in response.body
     server.assert_alive()
+
+
+def test_a_connection_close_request_is_let_go_of_at_once_while_the_client_still_holds_its_socket(
+        server: Vigilante, pki: PKI) -> None:
+    """A client that says `Connection: close` and sends nothing more is done: the server closes its side right
+    after the answer instead of lingering until the client closes too, so the descriptor is free at once."""
+    def open_connections() -> float:
+        return metric(scrape(server), "cops_vigilante_http_open_connections", listener="webhook") or 0.0
+
+    baseline = open_connections()
+    with connect(server.webhook_port, context=client_context(pki)) as sock:
+        sock.sendall(build_request("POST", "/validate", review("closing"), headers={"Connection": "close"}))
+        reader = ResponseReader(sock)
+        response = reader.read_response("POST")
+        assert response.status == 200, response
+        assert response.json() == expected_answer("admission.k8s.io/v1", "closing")
+        assert reader.closed_by_peer(timeout=5), "the server kept the connection open after Connection: close"
+        # The client has not closed its socket; the server has already let go of the connection.
+        wait_until(lambda: open_connections() <= baseline, timeout=1,
+                   message="the server still counts the connection the client asked to close")

@@ -26,6 +26,9 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
     private var output: [UInt8] = []
     private var outputOffset = 0
     private var keepAliveAfterWrite = true
+    /// The last request asked to close (`Connection: close`, or HTTP/1.0 without keep-alive), as opposed to the
+    /// server ending the connection after an error or at shutdown.
+    private var clientAskedToClose = false
     private var interest: UInt32 = 0
     /// When the current phase times out; `nil` while the handler has the request.
     private var deadline: ContinuousClock.Instant?
@@ -204,6 +207,7 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
     private func dispatch(_ request: HTTPRequest) {
         phase = .processing
         cancelTimer()
+        clientAskedToClose = !request.head.keepAlive
         if let response = owner.handler.respondOnLoop(to: request) {
             respond(response, keepAlive: request.head.keepAlive, version: request.head.version)
             return
@@ -240,6 +244,12 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
                 processBufferedRequests()
                 // Bytes OpenSSL already decrypted do not wake epoll again.
                 if phase == .reading, let tls, tls.hasBufferedData { readAvailable() }
+            } else if clientAskedToClose && parser.bufferedByteCount == 0 && tls?.hasBufferedData != true {
+                // The client said this was its last request and sent nothing after it (RFC 9112 §9.6), so no
+                // byte of it can arrive for the close to answer with a reset: close now, as nginx does, without
+                // the lingering wait, its extra wake-ups and the descriptor held meanwhile.
+                tls?.shutdown()
+                close()
             } else {
                 startLingeringClose()
             }
