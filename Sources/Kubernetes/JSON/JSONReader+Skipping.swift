@@ -19,68 +19,67 @@ extension JSONReader {
 
     /// What the skipper expects next inside a container.
     fileprivate enum SkipState {
-        case valueOrArrayEnd, value, keyOrObjectEnd, key, colon, commaOrEnd
+        case valueOrArrayEnd, value, keyOrObjectEnd, key, commaOrEnd
     }
 
     /// Skips the object or array that starts here in one loop: most of a review's bytes are in subtrees nobody
     /// reads (managedFields, images), and a loop with a small state machine checks their grammar without a
-    /// closure call and a recursion per value. Errors and offsets are the same as reading them would give.
+    /// closure call and a recursion per value. Each step looks at the byte once and dispatches on it directly,
+    /// rather than asking `peek` and then the skipper for that kind. Errors and offsets are the same as reading
+    /// them would give.
     private mutating func skipContainer() throws(JSONReadError) {
         let baseDepth = depth
         var kinds = ContainerStack()
         var state = SkipState.value
         while true {
             skipWhitespace()
+            guard offset < bytes.count else { throw error("unexpected end of data") }
+            let byte = bytes[offset]
             switch state {
             case .valueOrArrayEnd, .value:
-                if state == .valueOrArrayEnd, consume(UInt8(ascii: "]")) {
-                    depth -= 1
-                    kinds.pop()
-                    state = .commaOrEnd
-                } else {
-                    let kind = try peek()
-                    switch kind {
-                    case .object:
-                        state = try open(object: true, &kinds)
-                        continue
-                    case .array:
-                        state = try open(object: false, &kinds)
-                        continue
-                    default: try skip(kind)
-                    }
-                    state = .commaOrEnd
+                switch byte {
+                case UInt8(ascii: "\""):
+                    offset += 1
+                    _ = try scanStringBody()
+                case UInt8(ascii: "{"):
+                    state = try open(object: true, &kinds)
+                    continue
+                case UInt8(ascii: "["):
+                    state = try open(object: false, &kinds)
+                    continue
+                case UInt8(ascii: "]") where state == .valueOrArrayEnd:
+                    close(&kinds)
+                case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try skipNumber()
+                case UInt8(ascii: "t"): try expectLiteral("true")
+                case UInt8(ascii: "f"): try expectLiteral("false")
+                case UInt8(ascii: "n"): try expectLiteral("null")
+                default: throw error("unexpected character")
                 }
             case .keyOrObjectEnd, .key:
-                if state == .keyOrObjectEnd, consume(UInt8(ascii: "}")) {
-                    depth -= 1
-                    kinds.pop()
-                    state = .commaOrEnd
+                if byte == UInt8(ascii: "}") && state == .keyOrObjectEnd {
+                    close(&kinds)
                 } else {
-                    try expect(UInt8(ascii: "\""), "expected a string as object key")
+                    guard byte == UInt8(ascii: "\"") else { throw error("expected a string as object key") }
+                    offset += 1
                     _ = try scanStringBody()
-                    state = .colon
+                    skipWhitespace()
+                    try expect(UInt8(ascii: ":"), "expected ':' after an object key")
+                    state = .value
                     continue
                 }
-            case .colon:
-                try expect(UInt8(ascii: ":"), "expected ':' after an object key")
-                state = .value
-                continue
             case .commaOrEnd:
-                if kinds.topIsObject {
-                    if consume(UInt8(ascii: ",")) {
-                        state = .key
-                        continue
-                    }
-                    try expect(UInt8(ascii: "}"), "expected ',' or '}' in an object")
-                } else {
-                    if consume(UInt8(ascii: ",")) {
-                        state = .value
-                        continue
-                    }
-                    try expect(UInt8(ascii: "]"), "expected ',' or ']' in an array")
+                let isObject = kinds.topIsObject
+                if byte == UInt8(ascii: ",") {
+                    offset += 1
+                    state = isObject ? .key : .value
+                    continue
                 }
-                depth -= 1
-                kinds.pop()
+                if isObject {
+                    guard byte == UInt8(ascii: "}") else { throw error("expected ',' or '}' in an object") }
+                } else {
+                    guard byte == UInt8(ascii: "]") else { throw error("expected ',' or ']' in an array") }
+                }
+                close(&kinds)
             }
             // A value or container just ended: done when it was the outermost one.
             if depth == baseDepth { return }
@@ -97,6 +96,13 @@ extension JSONReader {
         kinds.push(isObject: object)
         return object ? .keyOrObjectEnd : .valueOrArrayEnd
     }
+
+    /// Moves past the `}` or `]` here and forgets its container.
+    fileprivate mutating func close(_ kinds: inout ContainerStack) {
+        offset += 1
+        depth -= 1
+        kinds.pop()
+    }
 }
 
 /// Whether each open container is an object or an array, one bit per level, without allocating: the reader
@@ -105,6 +111,7 @@ private struct ContainerStack {
     private var bits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
     private var count = 0
 
+    @inline(__always)
     mutating func push(isObject: Bool) {
         precondition(count < 256, "deeper than the reader allows")
         let mask: UInt64 = 1 << UInt64(count & 63)

@@ -170,11 +170,21 @@ public struct JSONReader: ~Copyable {
         JSONReadError(message: message, offset: offset)
     }
 
+    // The checks below run for every token: they are inlined, and the errors they throw are built out of line,
+    // so the common path carries no string building.
+
+    @inline(__always)
     mutating func enter() throws(JSONReadError) {
         depth += 1
-        guard depth <= Self.maximumDepth else { throw error("nested more than \(Self.maximumDepth) levels deep") }
+        guard depth <= Self.maximumDepth else { throw tooDeep() }
     }
 
+    @inline(never)
+    private func tooDeep() -> JSONReadError {
+        error("nested more than \(Self.maximumDepth) levels deep")
+    }
+
+    @inline(__always)
     mutating func skipWhitespace() {
         while offset < bytes.count {
             switch bytes[offset] {
@@ -184,14 +194,21 @@ public struct JSONReader: ~Copyable {
         }
     }
 
+    @inline(__always)
     mutating func consume(_ byte: UInt8) -> Bool {
         guard offset < bytes.count, bytes[offset] == byte else { return false }
         offset += 1
         return true
     }
 
-    mutating func expect(_ byte: UInt8, _ message: String) throws(JSONReadError) {
-        guard consume(byte) else { throw error(offset < bytes.count ? message : "unexpected end of data") }
+    @inline(__always)
+    mutating func expect(_ byte: UInt8, _ message: StaticString) throws(JSONReadError) {
+        guard consume(byte) else { throw unexpected(message) }
+    }
+
+    @inline(never)
+    private func unexpected(_ message: StaticString) -> JSONReadError {
+        error(offset < bytes.count ? "\(message)" : "unexpected end of data")
     }
 
     mutating func expectLiteral(_ literal: StaticString) throws(JSONReadError) {
