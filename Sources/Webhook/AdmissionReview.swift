@@ -1,8 +1,9 @@
 import Kubernetes
 
 /// The parts of an `admission.k8s.io/v1` or `v1beta1` AdmissionReview the webhook reads (both versions share the
-/// request shape), read with `JSONReader`: the envelope's few fields, and the reviewed Node's name, labels,
-/// annotations and conditions — nothing else of the ~20 KB a Node review carries is materialised.
+/// request shape), read with `JSONReader`: the envelope's few fields, and the reviewed Node's name, the labels
+/// and annotations the sink asks for, and conditions — nothing else of the ~20 KB a Node review carries is
+/// materialised.
 struct AdmissionReview {
     static let supportedVersions = ["admission.k8s.io/v1", "admission.k8s.io/v1beta1"]
 
@@ -50,7 +51,9 @@ struct AdmissionReview {
         var description: String
     }
 
-    static func decode(_ body: [UInt8]) throws(DecodingError) -> AdmissionReview {
+    /// - Parameter keys: the reviewed Node's labels and annotations to keep.
+    static func decode(_ body: [UInt8], keeping keys: NodeMetadataKeys = .all) throws(DecodingError) -> AdmissionReview
+    {
         var objectRange: Range<Int>?
         var oldObjectRange: Range<Int>?
         var path = ""
@@ -71,7 +74,7 @@ struct AdmissionReview {
                         path = "request"
                         if try !reader.readNull() {
                             review.request = try readRequest(
-                                &reader, path: &path, object: &objectRange, oldObject: &oldObjectRange)
+                                &reader, keeping: keys, path: &path, object: &objectRange, oldObject: &oldObjectRange)
                         }
                     } else {
                         try reader.skipValue()
@@ -88,7 +91,7 @@ struct AdmissionReview {
                 request.operation == "DELETE" ? [oldObjectRange, objectRange] : [objectRange, oldObjectRange]
             if let range = preferred.compactMap({ $0 }).first {
                 request.node = try readNode(
-                    body, range, path: range == objectRange ? "request.object" : "request.oldObject")
+                    body, range, keeping: keys, path: range == objectRange ? "request.object" : "request.oldObject")
             }
             review.request = request
         }
@@ -96,14 +99,15 @@ struct AdmissionReview {
     }
 
     private static func readRequest(
-        _ reader: inout JSONReader, path: inout String, object: inout Range<Int>?, oldObject: inout Range<Int>?
+        _ reader: inout JSONReader, keeping keys: NodeMetadataKeys, path: inout String, object: inout Range<Int>?,
+        oldObject: inout Range<Int>?
     ) throws(JSONReadError) -> Request {
         var request = Request()
         try reader.readObject { (key: JSONKey, reader: inout JSONReader) throws(JSONReadError) in
             // The path is only built when a member is wrong: naming every member as it passes cost more than
             // reading them.
             do throws(JSONReadError) {
-                try readMember(key, of: &request, &reader, object: &object, oldObject: &oldObject)
+                try readMember(key, of: &request, &reader, keeping: keys, object: &object, oldObject: &oldObject)
             } catch {
                 path = "request." + key.string
                 throw error
@@ -113,8 +117,8 @@ struct AdmissionReview {
     }
 
     private static func readMember(
-        _ key: JSONKey, of request: inout Request, _ reader: inout JSONReader, object: inout Range<Int>?,
-        oldObject: inout Range<Int>?
+        _ key: JSONKey, of request: inout Request, _ reader: inout JSONReader, keeping keys: NodeMetadataKeys,
+        object: inout Range<Int>?, oldObject: inout Range<Int>?
     ) throws(JSONReadError) {
         if key == "uid" {
             request.uid = try reader.readOptionalString()
@@ -140,7 +144,7 @@ struct AdmissionReview {
             let isOld = key == "oldObject"
             if try reader.readNull() { return }
             switch request.handling(ofObject: isOld) {
-            case .read: request.node = try Node(reading: &reader)
+            case .read: request.node = try Node(reading: &reader, keeping: keys)
             case .skip: try reader.skipValue()
             case .capture:
                 let range = try reader.captureValue()
@@ -151,10 +155,12 @@ struct AdmissionReview {
         }
     }
 
-    private static func readNode(_ body: [UInt8], _ range: Range<Int>, path: String) throws(DecodingError) -> Node {
+    private static func readNode(
+        _ body: [UInt8], _ range: Range<Int>, keeping keys: NodeMetadataKeys, path: String
+    ) throws(DecodingError) -> Node {
         do {
             return try JSONReader.read(body, in: range) { (reader: inout JSONReader) throws(JSONReadError) in
-                try Node(reading: &reader)
+                try Node(reading: &reader, keeping: keys)
             }
         } catch {
             throw DecodingError(description: "\(path): \(error)")

@@ -259,3 +259,34 @@ extension AdmissionWebhookTests {
         #expect(status == (accepted ? .ok : .unsupportedMediaType), "\(contentType)")
     }
 }
+
+/// A sink that names the Node labels and annotations it reads.
+final class SelectiveSink: NodeEventSink {
+    let recording = RecordingSink()
+    func nodeChanged(_ event: NodeEvent) { recording.nodeChanged(event) }
+    var nodeMetadataKeys: NodeMetadataKeys {
+        NodeMetadataKeys(labels: ["kubernetes.io/os"], annotations: ["cops-vigilante-snat-node-healed"])
+    }
+}
+
+@Suite struct AdmissionWebhookNodeMetadataTests {
+    @Test func theSinkGetsOnlyTheLabelsAndAnnotationsItAskedFor() throws {
+        let sink = SelectiveSink()
+        let webhook = AdmissionWebhook(
+            sink: sink, metrics: WebhookMetrics(registry: PrometheusCollectorRegistry()), logger: Logger(label: "test"))
+        let review = """
+            {"kind":"AdmissionReview","apiVersion":"admission.k8s.io/v1","request":{"uid":"u",\
+            "kind":{"group":"","version":"v1","kind":"Node"},"operation":"UPDATE","object":{"metadata":\
+            {"name":"n","labels":{"kubernetes.io/os":"windows","agentpool":"win"},\
+            "annotations":{"cops-vigilante-snat-node-healed":"false","other":"x"}}}}}
+            """
+        let body = Array(review.utf8)
+        var headers = HTTPHeaders([("Host", "vigilante")])
+        headers.add(name: "Content-Type", value: "application/json")
+        let head = HTTPRequestHead(method: "POST", target: "/validate", headers: headers, contentLength: body.count)
+        #expect(webhook.handle(HTTPRequest(head: head, body: body)).status == .ok)
+        let node = try #require(sink.recording.received.first?.node)
+        #expect(node.metadata.labels == ["kubernetes.io/os": "windows"])
+        #expect(node.metadata.annotations == ["cops-vigilante-snat-node-healed": "false"])
+    }
+}

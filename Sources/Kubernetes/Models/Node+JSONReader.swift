@@ -1,6 +1,7 @@
 extension Node {
-    /// Reads a Node, taking name, labels, annotations and conditions and skipping everything else.
-    public init(reading reader: inout JSONReader) throws(JSONReadError) {
+    /// Reads a Node, taking name, labels, annotations (those in `keys`) and conditions and skipping everything
+    /// else.
+    public init(reading reader: inout JSONReader, keeping keys: NodeMetadataKeys = .all) throws(JSONReadError) {
         var metadata = ObjectMeta()
         var conditions: [Condition]?
         try reader.readObject { (key: JSONKey, reader: inout JSONReader) throws(JSONReadError) in
@@ -9,9 +10,9 @@ extension Node {
                     if key == "name" {
                         metadata.name = try reader.readOptionalString()
                     } else if key == "labels" {
-                        metadata.labels = try reader.readStringMap()
+                        metadata.labels = try reader.readStringMap(keeping: keys.labels)
                     } else if key == "annotations" {
-                        metadata.annotations = try reader.readStringMap()
+                        metadata.annotations = try reader.readStringMap(keeping: keys.annotations)
                     } else if key == "uid" {
                         metadata.uid = try reader.readOptionalString()
                     } else if key == "resourceVersion" {

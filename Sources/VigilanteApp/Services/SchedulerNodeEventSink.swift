@@ -1,4 +1,5 @@
 import Healing
+import Kubernetes
 import Webhook
 
 /// Where the webhook and the scheduler meet: each Node event the webhook decodes is queued for the scheduler.
@@ -8,4 +9,6 @@ struct SchedulerNodeEventSink: NodeEventSink {
     func nodeChanged(_ event: NodeEvent) {
         scheduler.enqueue(event.node, isDeleted: event.operation == .delete)
     }
+
+    var nodeMetadataKeys: NodeMetadataKeys { HealingScheduler.nodeMetadataKeys }
 }
