@@ -4,8 +4,6 @@ import Healing
 import KubernetesClient
 public import Logging
 import Monitoring
-import ServiceLifecycle
-import UnixSignals
 import Webhook
 
 /// The running product: one metrics registry, the listeners and the certificate reloader as services, started
@@ -39,7 +37,7 @@ public struct Application: Sendable {
 
         let metrics = AppMetrics()
         let readiness = Readiness()
-        var services: [any Service] = []
+        var services: [any LifecycleService] = []
 
         var reloader: CertificateReloader?
         // The certificate is loaded (or start-up fails) before any listener exists, so `/readyz` needs no
@@ -66,13 +64,13 @@ public struct Application: Sendable {
                 observer: metrics.metricsListener))
 
         if let reloader {
-            services.append(CertificateReloadService(reloader: reloader, interval: Self.certificateCheckInterval))
+            services.append(BackgroundService { await reloader.run(every: Self.certificateCheckInterval) })
         }
 
         var sink: any NodeEventSink = LoggingNodeEventSink(logger: logger)
         if configuration.snat.enabled {
             let scheduler = try makeScheduler(metrics: metrics, readiness: readiness)
-            services.append(HealingService(scheduler: scheduler))
+            services.append(BackgroundService { await scheduler.run() })
             sink = SchedulerNodeEventSink(scheduler: scheduler)
         } else {
             logger.notice("The SNAT healing task is off (tasks.snat.enabled: false); the webhook still answers")
@@ -88,10 +86,7 @@ public struct Application: Sendable {
                 tls: configuration.tls ? reloader : nil,
                 observer: metrics.webhookListener))
 
-        let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(
-                services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        try await ServiceRunner.run(services, logger: logger)
         logger.info("Stopped cleanly")
     }
 
