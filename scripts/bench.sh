@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Benchmarks of cops-vigilante; figures are printed, never asserted. Builds a release binary first (into
-# $BENCH_SCRATCH_PATH, default .build).
+# Benchmarks of cops-vigilante; figures are printed, never asserted. Builds the release binary the container
+# image ships first (Swift runtime linked in, as deploy/Dockerfile does), into $BENCH_SCRATCH_PATH (default
+# .build-static, shared with deploy/check-static-build.sh): its memory figures are the ones a pod shows.
 #   scripts/bench.sh webhook [--rounds N] [--seconds S] [--modes abc] [--soak SECONDS]
 #       wrk POSTing a ~20 KB AdmissionReview over TLS, against nginx-light on the same certificate.
 #   scripts/bench.sh nodes [--rounds N] [--nodes N] [--chunk-size N]
@@ -12,9 +13,9 @@ cd "$(dirname "$0")/.."
 
 what=${1:-webhook}
 shift || true
-scratch=${BENCH_SCRATCH_PATH:-.build}
+scratch=${BENCH_SCRATCH_PATH:-.build-static}
 build() {
-    swift build -c release --scratch-path "$scratch" --product vigilante 2>&1 | tail -n 1
+    swift build -c release --static-swift-stdlib --scratch-path "$scratch" --product vigilante 2>&1 | tail -n 1
 }
 case $what in
     webhook)
