@@ -18,6 +18,16 @@ enum ServiceRunner {
         // Trapped before anything starts, so that a signal during start-up stops the process cleanly instead of
         // killing it; while the sequence lives, further signals are absorbed, not fatal.
         let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
+        try await run(services) {
+            for await signal in signals {
+                logger.info("Shutting down", metadata: ["signal": "\(signal)"])
+                return
+            }
+        }
+    }
+
+    /// Starts `services`, waits for `shutdown` to return, and stops them.
+    static func run(_ services: [any LifecycleService], until shutdown: () async -> Void) async throws {
         var running: [any LifecycleService] = []
         do {
             for service in services {
@@ -28,10 +38,7 @@ enum ServiceRunner {
             await stop(running)
             throw error
         }
-        for await signal in signals {
-            logger.info("Shutting down", metadata: ["signal": "\(signal)"])
-            break
-        }
+        await shutdown()
         await stop(running)
     }
 
