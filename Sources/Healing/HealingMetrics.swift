@@ -19,19 +19,26 @@ public final class HealingMetrics: Sendable {
         var gauges: [HealingPhase: Gauge] = [:]
         for phase in HealingPhase.allCases {
             gauges[phase] = registry.makeGauge(
-                name: "cops_vigilante_snat_nodes",
-                labels: [("state", phase.rawValue)], help: "Windows nodes tracked, by healing state.")
+                descriptor: MetricNameDescriptor(
+                    metricName: "cops_vigilante_snat_nodes", unitName: "",
+                    helpText: "Windows nodes tracked, by healing state."), labels: [("state", phase.rawValue)])
         }
         nodesByPhase = gauges
         nodesHealed = registry.makeCounter(
-            name: "cops_vigilante_snat_nodes_healed_total", help: "Nodes marked healed.")
+            descriptor: MetricNameDescriptor(
+                metricName: "cops_vigilante_snat_nodes_healed_total", unitName: "", helpText: "Nodes marked healed."))
         healingErrors = registry.makeCounter(
-            name: "cops_vigilante_snat_healing_errors_total", help: "Failed healing steps (API errors).")
+            descriptor: MetricNameDescriptor(
+                metricName: "cops_vigilante_snat_healing_errors_total", unitName: "",
+                helpText: "Failed healing steps (API errors)."))
         queueDepth = registry.makeGauge(
-            name: "cops_vigilante_snat_queue_depth", help: "Node events waiting for the scheduler.")
+            descriptor: MetricNameDescriptor(
+                metricName: "cops_vigilante_snat_queue_depth", unitName: "",
+                helpText: "Node events waiting for the scheduler."))
         droppedEvents = registry.makeCounter(
-            name: "cops_vigilante_snat_dropped_events_total",
-            help: "Node events dropped because the queue was full; the next resync recovers them.")
+            descriptor: MetricNameDescriptor(
+                metricName: "cops_vigilante_snat_dropped_events_total", unitName: "",
+                helpText: "Node events dropped because the queue was full; the next resync recovers them."))
     }
 
     func recordAttempt() { attempts.add(1, ordering: .relaxed) }

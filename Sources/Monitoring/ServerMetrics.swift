@@ -12,32 +12,38 @@ public struct ServerMetrics: Sendable {
     public init(registry: PrometheusCollectorRegistry, version: String, commit: String) {
         self.registry = registry
         expiry = registry.makeGauge(
-            name: "cops_vigilante_tls_certificate_expiry_timestamp_seconds",
-            help: "notAfter of the serving certificate in use, seconds since 1970.")
+            descriptor: MetricNameDescriptor(
+                metricName: "cops_vigilante_tls_certificate_expiry_timestamp_seconds", unitName: "",
+                helpText: "notAfter of the serving certificate in use, seconds since 1970."))
         reloadsSucceeded = registry.makeCounter(
-            name: "cops_vigilante_tls_certificate_reloads_total",
-            labels: [("result", "success")],
-            help: "Certificate pairs loaded from disk (the first load included) or refused.")
+            descriptor: MetricNameDescriptor(
+                metricName: "cops_vigilante_tls_certificate_reloads_total", unitName: "",
+                helpText: "Certificate pairs loaded from disk (the first load included) or refused."),
+            labels: [("result", "success")])
         reloadsRefused = registry.makeCounter(
-            name: "cops_vigilante_tls_certificate_reloads_total",
-            labels: [("result", "failure")],
-            help: "Certificate pairs loaded from disk (the first load included) or refused.")
+            descriptor: MetricNameDescriptor(
+                metricName: "cops_vigilante_tls_certificate_reloads_total", unitName: "",
+                helpText: "Certificate pairs loaded from disk (the first load included) or refused."),
+            labels: [("result", "failure")])
         registry.makeGauge(
-            name: "cops_vigilante_build_info",
-            labels: [("version", version), ("commit", commit)], help: "The running build; always 1."
+            descriptor: MetricNameDescriptor(
+                metricName: "cops_vigilante_build_info", unitName: "", helpText: "The running build; always 1."),
+            labels: [("version", version), ("commit", commit)]
         ).set(to: 1)
     }
 
     /// An observer for one listener (`webhook` or `metrics`).
     public func serverObserver(listener: String) -> HTTPServerObserver {
         let open = registry.makeGauge(
-            name: "cops_vigilante_http_open_connections",
-            labels: [("listener", listener)], help: "Open client connections, by listener.")
+            descriptor: MetricNameDescriptor(
+                metricName: "cops_vigilante_http_open_connections", unitName: "",
+                helpText: "Open client connections, by listener."), labels: [("listener", listener)])
         let handshakeFailures = registry.makeCounter(
-            name: "cops_vigilante_tls_handshake_failures_total", labels: [("listener", listener)],
-            help:
-                "TLS handshakes that failed (bad client hello, protocol or cipher mismatch, client certificate refused)."
-        )
+            descriptor: MetricNameDescriptor(
+                metricName: "cops_vigilante_tls_handshake_failures_total", unitName: "",
+                helpText:
+                    "TLS handshakes that failed (bad client hello, protocol or cipher mismatch, client certificate refused)."
+            ), labels: [("listener", listener)])
         return HTTPServerObserver(
             connectionOpened: { open.increment() },
             connectionClosed: { open.decrement() },

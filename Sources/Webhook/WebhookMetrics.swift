@@ -21,19 +21,22 @@ public struct WebhookMetrics: Sendable {
         for operation in Self.operations {
             for result in Result.allCases {
                 requests[operation, default: [:]][result] = registry.makeCounter(
-                    name: "cops_vigilante_admission_requests_total",
-                    labels: [("operation", operation), ("result", result.rawValue)],
-                    help: "AdmissionReview requests answered, by operation and result.")
+                    descriptor: MetricNameDescriptor(
+                        metricName: "cops_vigilante_admission_requests_total", unitName: "",
+                        helpText: "AdmissionReview requests answered, by operation and result."),
+                    labels: [("operation", operation), ("result", result.rawValue)])
             }
         }
         self.requests = requests
         latency = registry.makeDurationHistogram(
-            name: "cops_vigilante_admission_duration_seconds",
+            descriptor: MetricNameDescriptor(
+                metricName: "cops_vigilante_admission_duration_seconds", unitName: "",
+                helpText: "Time to decode and answer an AdmissionReview, from the complete request to the response."),
             buckets: [
                 .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2.5),
                 .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
                 .milliseconds(250), .seconds(1),
-            ], help: "Time to decode and answer an AdmissionReview, from the complete request to the response.")
+            ])
     }
 
     func record(operation: String?, result: Result, duration: Duration) {

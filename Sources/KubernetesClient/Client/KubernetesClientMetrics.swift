@@ -19,13 +19,15 @@ public struct KubernetesClientMetrics: Sendable {
         var durations: [KubernetesVerb: DurationHistogram] = [:]
         for verb in KubernetesVerb.allCases {
             durations[verb] = registry.makeDurationHistogram(
-                name: Self.durationName,
+                descriptor: MetricNameDescriptor(
+                    metricName: Self.durationName, unitName: "",
+                    helpText: "Time of one Kubernetes API request (each retry separately), by logical call."),
                 labels: [("verb", verb.rawValue)],
                 buckets: [
                     .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
                     .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10),
                     .seconds(30),
-                ], help: "Time of one Kubernetes API request (each retry separately), by logical call.")
+                ])
         }
         self.durations = durations
     }
@@ -34,9 +36,10 @@ public struct KubernetesClientMetrics: Sendable {
     func record(verb: KubernetesVerb, status: Int?, duration: Duration) {
         // The registry hands back the same counter for the same name and labels, so codes need no list up front.
         registry.makeCounter(
-            name: Self.requestsName,
-            labels: [("verb", verb.rawValue), ("code", status.map { "\($0)" } ?? "error")],
-            help: "Kubernetes API requests (each retry counted), by logical call and status."
+            descriptor: MetricNameDescriptor(
+                metricName: Self.requestsName, unitName: "",
+                helpText: "Kubernetes API requests (each retry counted), by logical call and status."),
+            labels: [("verb", verb.rawValue), ("code", status.map { "\($0)" } ?? "error")]
         ).increment()
         durations[verb]?.record(duration)
     }
