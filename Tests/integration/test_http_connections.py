@@ -129,3 +129,18 @@ def test_a_connection_close_request_is_let_go_of_at_once_while_the_client_still_
         # The client has not closed its socket; the server has already let go of the connection.
         wait_until(lambda: open_connections() <= baseline, timeout=1,
                    message="the server still counts the connection the client asked to close")
+
+
+def test_bytes_after_a_connection_close_request_do_not_cost_the_client_its_answer(
+        server: Vigilante, pki: PKI) -> None:
+    """A client that sends more after its `Connection: close` request (a stray CRLF, a pipelined request it should
+    not have sent) still reads the whole answer and then a clean end of stream: the server lingers instead of
+    closing with unread bytes, which would reset the connection."""
+    with connect(server.webhook_port, context=client_context(pki)) as sock:
+        sock.sendall(build_request("POST", "/validate", review("then-more"), headers={"Connection": "close"})
+                     + build_request("GET", "/healthz"))
+        reader = ResponseReader(sock)
+        response = reader.read_response("POST")
+        assert response.status == 200, response
+        assert response.json() == expected_answer("admission.k8s.io/v1", "then-more")
+        assert reader.closed_by_peer(timeout=5), "the connection stayed open after the Connection: close answer"

@@ -244,14 +244,14 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
                 processBufferedRequests()
                 // Bytes OpenSSL already decrypted do not wake epoll again.
                 if phase == .reading, let tls, tls.hasBufferedData { readAvailable() }
-            } else if clientAskedToClose && parser.bufferedByteCount == 0 && tls?.hasBufferedData != true {
-                // The client said this was its last request and sent nothing after it (RFC 9112 §9.6), so no
-                // byte of it can arrive for the close to answer with a reset: close now, as nginx does, without
-                // the lingering wait, its extra wake-ups and the descriptor held meanwhile.
-                tls?.shutdown()
-                close()
             } else {
-                startLingeringClose()
+                // When the client said this was its last request (RFC 9112 §9.6) and nothing it sent is left
+                // unread, here or in the kernel, close now, as nginx does: no lingering wait, no wake-ups, no
+                // descriptor held meanwhile. Otherwise (an error answer, a shutdown, bytes still coming) linger:
+                // unread bytes would make the close a reset that can destroy the answer before the client reads it.
+                let closeAtOnce = clientAskedToClose && !hasUnreadInput
+                tls?.shutdown()
+                if closeAtOnce { close() } else { startLingeringClose() }
             }
         case .blocked(let events): setInterest(events)
         case .failed: close()
@@ -288,8 +288,14 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
 
     // MARK: Closing
 
+    /// Request bytes not yet taken: in the parser, in OpenSSL, or in the socket's receive queue.
+    private var hasUnreadInput: Bool {
+        parser.bufferedByteCount > 0 || tls?.hasBufferedData == true || Socket.hasPendingInput(fd)
+    }
+
+    /// After the TLS close_notify: stops sending and reads until the client closes (or 2 s pass), so that what it
+    /// still sends cannot turn the close into a reset.
     private func startLingeringClose() {
-        tls?.shutdown()
         Socket.shutdownWrite(fd)
         phase = .lingering
         setInterest(UInt32(EPOLLIN.rawValue))

@@ -90,6 +90,12 @@ enum Socket {
         }
     }
 
+    /// Whether bytes from the peer wait in the kernel, unread: peeks at one without taking it.
+    static func hasPendingInput(_ fd: Int32) -> Bool {
+        var byte: UInt8 = 0
+        return recv(fd, &byte, 1, Int32(MSG_PEEK) | Int32(MSG_DONTWAIT)) > 0
+    }
+
     /// Stops sending: the peer reads our response, then end of stream.
     static func shutdownWrite(_ fd: Int32) {
         shutdown(fd, Int32(SHUT_WR))
