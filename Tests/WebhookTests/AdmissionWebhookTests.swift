@@ -249,6 +249,15 @@ extension AdmissionWebhookTests {
         #expect(message.contains("at byte"), "\(message)")
     }
 
+    @Test func aBrokenRequestBetweenMembersIs400NamingTheRequestAndTheByte() {
+        let review = #"{"kind":"AdmissionReview","apiVersion":"admission.k8s.io/v1","request":{"uid":"u5" "x":1}}"#
+        let response = post(json: review)
+        #expect(response.status == .badRequest)
+        #expect(
+            String(decoding: response.body, as: UTF8.self)
+                == "the body is not an AdmissionReview: request: expected ',' or '}' in an object at byte 83\n")
+    }
+
     @Test(arguments: [
         ("application/json", true), ("Application/JSON", true), (" application/json ;charset=utf-8", true),
         ("application/json\t; charset=UTF-8", true), ("application/jsonx", false), ("application/yaml", false),
