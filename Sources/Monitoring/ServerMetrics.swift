@@ -15,16 +15,11 @@ public struct ServerMetrics: Sendable {
             descriptor: MetricNameDescriptor(
                 metricName: "cops_vigilante_tls_certificate_expiry_timestamp_seconds", unitName: "",
                 helpText: "notAfter of the serving certificate in use, seconds since 1970."))
-        reloadsSucceeded = registry.makeCounter(
-            descriptor: MetricNameDescriptor(
-                metricName: "cops_vigilante_tls_certificate_reloads_total", unitName: "",
-                helpText: "Certificate pairs loaded from disk (the first load included) or refused."),
-            labels: [("result", "success")])
-        reloadsRefused = registry.makeCounter(
-            descriptor: MetricNameDescriptor(
-                metricName: "cops_vigilante_tls_certificate_reloads_total", unitName: "",
-                helpText: "Certificate pairs loaded from disk (the first load included) or refused."),
-            labels: [("result", "failure")])
+        let reloads = MetricNameDescriptor(
+            metricName: "cops_vigilante_tls_certificate_reloads_total", unitName: "",
+            helpText: "Certificate pairs loaded from disk (the first load included) or refused.")
+        reloadsSucceeded = registry.makeCounter(descriptor: reloads, labels: [("result", "success")])
+        reloadsRefused = registry.makeCounter(descriptor: reloads, labels: [("result", "failure")])
         registry.makeGauge(
             descriptor: MetricNameDescriptor(
                 metricName: "cops_vigilante_build_info", unitName: "", helpText: "The running build; always 1."),

@@ -6,9 +6,9 @@ public import Logging
 import Monitoring
 import Webhook
 
-/// The running product: one metrics registry, the listeners and the certificate reloader as services, started
-/// in order (metrics, reloader, webhook) and stopped in reverse on SIGTERM or SIGINT, so the webhook drains
-/// first while health and metrics answer until the end.
+/// The running product: one metrics registry, and the listeners, the certificate reloader and the healing
+/// scheduler as services, started in order (metrics, reloader, scheduler, webhook) and stopped in reverse on
+/// SIGTERM or SIGINT, so the webhook drains first while health and metrics answer until the end.
 public struct Application: Sendable {
     public let configuration: VigilanteConfiguration
     /// The kubeconfig given with `--kubeconfig`, if any; the cluster config loader resolves the SPEC's order.
@@ -38,6 +38,7 @@ public struct Application: Sendable {
         let metrics = AppMetrics()
         let readiness = Readiness()
         var services: [any LifecycleService] = []
+        let loopEnds = LoopEnds()
 
         var reloader: CertificateReloader?
         // The certificate is loaded (or start-up fails) before any listener exists, so `/readyz` needs no
@@ -64,13 +65,17 @@ public struct Application: Sendable {
                 observer: metrics.metricsListener))
 
         if let reloader {
-            services.append(BackgroundService { await reloader.run(every: Self.certificateCheckInterval) })
+            services.append(
+                BackgroundService("certificate reloader", loopEnds: loopEnds, logger: logger) {
+                    await reloader.run(every: Self.certificateCheckInterval)
+                })
         }
 
         var sink: any NodeEventSink = LoggingNodeEventSink(logger: logger)
         if configuration.snat.enabled {
             let scheduler = try makeScheduler(metrics: metrics, readiness: readiness)
-            services.append(BackgroundService { await scheduler.run() })
+            services.append(
+                BackgroundService("healing scheduler", loopEnds: loopEnds, logger: logger) { await scheduler.run() })
             sink = SchedulerNodeEventSink(scheduler: scheduler)
         } else {
             logger.notice("The SNAT healing task is off (tasks.snat.enabled: false); the webhook still answers")
@@ -86,7 +91,7 @@ public struct Application: Sendable {
                 tls: configuration.tls ? reloader : nil,
                 observer: metrics.webhookListener))
 
-        try await ServiceRunner.run(services, logger: logger)
+        try await ServiceRunner.run(services, loopEnds: loopEnds, logger: logger)
         logger.info("Stopped cleanly")
     }
 

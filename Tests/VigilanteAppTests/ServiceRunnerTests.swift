@@ -1,3 +1,4 @@
+import Logging
 import Synchronization
 import Testing
 
@@ -34,7 +35,10 @@ import Testing
             Recorded(name: "webhook", journal: journal, fails: true), Recorded(name: "never", journal: journal),
         ]
         await #expect(throws: CannotStart.self) {
-            try await ServiceRunner.run(services) { Issue.record("waited for shutdown after a failed start") }
+            try await ServiceRunner.run(services) {
+                Issue.record("waited for shutdown after a failed start")
+                return nil
+            }
         }
         #expect(journal.all == ["start metrics", "start reloader", "stop reloader", "stop metrics"])
     }
@@ -44,7 +48,10 @@ import Testing
         let services: [any LifecycleService] = ["metrics", "reloader", "healing", "webhook"].map {
             Recorded(name: $0, journal: journal)
         }
-        try await ServiceRunner.run(services) { journal.note("signal") }
+        try await ServiceRunner.run(services) {
+            journal.note("signal")
+            return nil
+        }
         #expect(
             journal.all == [
                 "start metrics", "start reloader", "start healing", "start webhook", "signal",
@@ -54,7 +61,7 @@ import Testing
 
     @Test func aBackgroundService_endsItsLoopWhenStopped() async throws {
         let ticks = Atomic<Int>(0)
-        let service = BackgroundService {
+        let service = BackgroundService("ticker", loopEnds: LoopEnds(), logger: Logger(label: "test")) {
             while !Task.isCancelled {
                 ticks.add(1, ordering: .relaxed)
                 try? await Task.sleep(for: .milliseconds(5))
@@ -66,5 +73,19 @@ import Testing
         let afterStop = ticks.load(ordering: .relaxed)
         try await Task.sleep(for: .milliseconds(50))
         #expect(ticks.load(ordering: .relaxed) == afterStop, "the loop still ran after stop returned")
+    }
+
+    @Test func aLoopThatEndsOnItsOwn_stopsEverything_andIsThrown() async {
+        let journal = Journal()
+        let loopEnds = LoopEnds()
+        let services: [any LifecycleService] = [
+            Recorded(name: "metrics", journal: journal),
+            BackgroundService("healing scheduler", loopEnds: loopEnds, logger: Logger(label: "test")) {},
+            Recorded(name: "webhook", journal: journal),
+        ]
+        await #expect(throws: ServiceRunner.LoopEnded.self) {
+            try await ServiceRunner.run(services) { await loopEnds.first() }
+        }
+        #expect(journal.all == ["start metrics", "start webhook", "stop webhook", "stop metrics"])
     }
 }

@@ -119,8 +119,7 @@ public struct JSONReader: ~Copyable {
     // MARK: Scalars
 
     public mutating func readString() throws(JSONReadError) -> String {
-        skipWhitespace()
-        try expect(UInt8(ascii: "\""), "expected a string")
+        try openString()
         let start = offset
         if try scanStringBody() {
             return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<(offset - 1)]), as: UTF8.self)
@@ -162,9 +161,14 @@ public struct JSONReader: ~Copyable {
 
     /// Moves past a string, refusing any other value as `readString` does.
     mutating func skipString() throws(JSONReadError) {
+        try openString()
+        _ = try scanStringBody()
+    }
+
+    /// Moves past the opening quote of the string that must come next.
+    private mutating func openString() throws(JSONReadError) {
         skipWhitespace()
         try expect(UInt8(ascii: "\""), "expected a string")
-        _ = try scanStringBody()
     }
 
     /// Skips a value and returns the byte range it took, to be read later with a reader of its own.

@@ -1,6 +1,6 @@
 extension NodeList {
-    /// Reads a `NodeList`, each item with `Node(reading:)`: only the fields healing needs are kept, the rest
-    /// (images, managedFields, addresses, …, most of a node's 10–15 KB) is checked and skipped.
+    /// Reads a `NodeList`, each item with `Node(reading:)`: name, labels, annotations and conditions are kept, the
+    /// rest (images, managedFields, addresses, …, most of a node's 10–15 KB) is checked and skipped.
     public init(reading reader: inout JSONReader) throws(JSONReadError) {
         var items: [Node] = []
         var continueToken: String?

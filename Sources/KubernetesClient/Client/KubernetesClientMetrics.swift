@@ -13,6 +13,12 @@ public struct KubernetesClientMetrics: Sendable {
 
     static let requestsName = "cops_vigilante_kube_api_requests_total"
     static let durationName = "cops_vigilante_kube_api_request_duration_seconds"
+    /// Computed: swift-prometheus' descriptor is not `Sendable`, so it cannot be a stored static.
+    private static var requests: MetricNameDescriptor {
+        MetricNameDescriptor(
+            metricName: requestsName, unitName: "",
+            helpText: "Kubernetes API requests (each retry counted), by logical call and status.")
+    }
 
     public init(registry: PrometheusCollectorRegistry) {
         self.registry = registry
@@ -36,9 +42,7 @@ public struct KubernetesClientMetrics: Sendable {
     func record(verb: KubernetesVerb, status: Int?, duration: Duration) {
         // The registry hands back the same counter for the same name and labels, so codes need no list up front.
         registry.makeCounter(
-            descriptor: MetricNameDescriptor(
-                metricName: Self.requestsName, unitName: "",
-                helpText: "Kubernetes API requests (each retry counted), by logical call and status."),
+            descriptor: Self.requests,
             labels: [("verb", verb.rawValue), ("code", status.map { "\($0)" } ?? "error")]
         ).increment()
         durations[verb]?.record(duration)

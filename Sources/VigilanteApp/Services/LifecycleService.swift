@@ -10,24 +10,40 @@ protocol LifecycleService: Sendable {
     func stop() async
 }
 
-/// Runs services until SIGTERM or SIGINT. Services start in order; if one cannot start, those already running
-/// are stopped and the error is thrown. On the signal they stop in reverse order, each finishing before the next
-/// begins: the webhook drains first while health and metrics answer until the end.
+/// Runs services until SIGTERM or SIGINT, or until a background loop ends on its own. Services start in order;
+/// if one cannot start, those already running are stopped and the error is thrown. On the signal they stop in
+/// reverse order, each finishing before the next begins: the webhook drains first while health and metrics answer
+/// until the end. A loop that ended on its own stops everything the same way and is thrown as an error, so the
+/// process exits non-zero and Kubernetes restarts the pod rather than keep one that no longer heals.
 enum ServiceRunner {
-    static func run(_ services: [any LifecycleService], logger: Logger) async throws {
+    struct LoopEnded: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static func run(_ services: [any LifecycleService], loopEnds: LoopEnds, logger: Logger) async throws {
         // Trapped before anything starts, so that a signal during start-up stops the process cleanly instead of
         // killing it; while the sequence lives, further signals are absorbed, not fatal.
         let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
         try await run(services) {
-            for await signal in signals {
-                logger.info("Shutting down", metadata: ["signal": "\(signal)"])
-                return
+            await withTaskGroup(of: String?.self) { group in
+                group.addTask {
+                    for await signal in signals {
+                        logger.info("Shutting down", metadata: ["signal": "\(signal)"])
+                        break
+                    }
+                    return nil
+                }
+                group.addTask { await loopEnds.first() }
+                let first = await group.next() ?? nil
+                group.cancelAll()
+                return first
             }
         }
     }
 
-    /// Starts `services`, waits for `shutdown` to return, and stops them.
-    static func run(_ services: [any LifecycleService], until shutdown: () async -> Void) async throws {
+    /// Starts `services`, waits for `shutdown` (which returns the name of a loop that ended on its own, or `nil`
+    /// for a signal), and stops them.
+    static func run(_ services: [any LifecycleService], until shutdown: () async -> String?) async throws {
         var running: [any LifecycleService] = []
         do {
             for service in services {
@@ -38,8 +54,9 @@ enum ServiceRunner {
             await stop(running)
             throw error
         }
-        await shutdown()
+        let endedLoop = await shutdown()
         await stop(running)
+        if let endedLoop { throw LoopEnded(description: "the \(endedLoop) stopped on its own") }
     }
 
     private static func stop(_ services: [any LifecycleService]) async {
@@ -47,17 +64,47 @@ enum ServiceRunner {
     }
 }
 
+/// Where background loops report that they ended without being asked to.
+final class LoopEnds: Sendable {
+    private let stream: AsyncStream<String>
+    private let continuation: AsyncStream<String>.Continuation
+
+    init() {
+        (stream, continuation) = AsyncStream.makeStream()
+    }
+
+    func report(_ name: String) { continuation.yield(name) }
+
+    /// The first loop that ended; `nil` when the wait is cancelled.
+    func first() async -> String? {
+        for await name in stream { return name }
+        return nil
+    }
+}
+
 /// A loop that runs until its task is cancelled (the certificate reloader, the healing scheduler).
 final class BackgroundService: LifecycleService {
+    private let name: String
+    private let loopEnds: LoopEnds
+    private let logger: Logger
     private let body: @Sendable () async -> Void
     private let task = Mutex<Task<Void, Never>?>(nil)
 
-    init(_ body: @escaping @Sendable () async -> Void) {
+    init(_ name: String, loopEnds: LoopEnds, logger: Logger, _ body: @escaping @Sendable () async -> Void) {
+        self.name = name
+        self.loopEnds = loopEnds
+        self.logger = logger
         self.body = body
     }
 
     func start() async throws {
-        let started = Task { await body() }
+        let started = Task { [name, loopEnds, logger, body] in
+            await body()
+            if !Task.isCancelled {
+                logger.critical("A background loop stopped on its own; shutting down", metadata: ["loop": "\(name)"])
+                loopEnds.report(name)
+            }
+        }
         task.withLock { $0 = started }
     }
 
