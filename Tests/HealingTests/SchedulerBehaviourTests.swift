@@ -178,3 +178,44 @@ extension HealingHarness {
         return String(decoding: buffer, as: UTF8.self)
     }
 }
+
+/// The webhook keeps only `HealingScheduler.nodeMetadataKeys` of a reviewed Node: a Node read that way must heal
+/// exactly as the whole Node would, so every label and annotation healing reads has to be in that list.
+@Suite struct SchedulerNodeMetadataKeysTests {
+    /// `node` as the webhook hands it on: through JSON, keeping healing's keys only, with other keys around them.
+    static func asTheWebhookReadsIt(_ node: Node) throws -> Node {
+        var full = node
+        full.metadata.labels?["agentpool"] = "win"
+        full.metadata.annotations?["node.alpha.kubernetes.io/ttl"] = "0"
+        let json = try JSONEncoder().encode(full)
+        return try JSONReader.read(Array(json)) { (reader: inout JSONReader) throws(JSONReadError) in
+            try Node(reading: &reader, keeping: HealingScheduler.nodeMetadataKeys)
+        }
+    }
+
+    @Test func aFilteredNode_getsItsProbePodOnItsHostname() async throws {
+        let node = try Self.asTheWebhookReadsIt(TestNodes.windows("akswin000001", hostname: "akswin-host-1"))
+        #expect(node.metadata.labels?["agentpool"] == nil, "the filter applied")
+        let harness = HealingHarness(nodes: [])
+        await harness.api.put(node)
+        harness.scheduler.enqueue(node)
+        await harness.advance(1)
+        let pod = await harness.probePod("akswin000001")
+        #expect(pod?.spec?.nodeSelector?["kubernetes.io/hostname"] == "akswin-host-1")
+    }
+
+    @Test func aFilteredNode_alreadyHealed_orInAStoredWindow_isRecognised() async throws {
+        let healed = try Self.asTheWebhookReadsIt(TestNodes.windows("akswin000001", healed: "true"))
+        let started = "2027-01-15T07:58:30Z"
+        let resumed = try Self.asTheWebhookReadsIt(TestNodes.windows("akswin000002", startedAt: started))
+        let harness = HealingHarness(nodes: [])
+        for node in [healed, resumed] {
+            await harness.api.put(node)
+            harness.scheduler.enqueue(node)
+        }
+        await harness.advance(1)
+        #expect(await harness.probePod("akswin000001") == nil, "a healed node is left alone")
+        #expect(await harness.annotation("akswin000002", SnatNames.healingStartedAtAnnotation) == started)
+        #expect(await harness.probePod("akswin000002") != nil)
+    }
+}
