@@ -93,7 +93,7 @@ def test_no_registration_when_turned_off_or_without_tls(rendered: dict[str, Rend
 
 def test_cluster_role_grants_nodes_and_events_only(rendered: dict[str, RenderedChart]) -> None:
     assert rules(rendered["defaults"].one("ClusterRole")) == [
-        (("",), ("nodes",), ("get", "list", "patch")),
+        (("",), ("nodes",), ("list", "patch")),
         (("events.k8s.io",), ("events",), ("create",)),
     ]
 
@@ -106,7 +106,7 @@ def test_pods_are_granted_only_in_the_probe_pod_namespace(
     chart = rendered[variant]
     role = chart.one("Role")
     assert role["metadata"]["namespace"] == namespace
-    assert rules(role) == [(("",), ("pods",), ("create", "delete", "get", "list"))]
+    assert rules(role) == [(("",), ("pods",), ("create", "delete", "list"))]
     binding = chart.one("RoleBinding")
     assert binding["metadata"]["namespace"] == namespace
     assert binding["subjects"] == [{"kind": "ServiceAccount", "name": FULLNAME, "namespace": NAMESPACE}]
