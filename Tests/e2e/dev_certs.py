@@ -7,26 +7,18 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from integration_support import REPO_ROOT, Issued, load_issued, make_leaf
+from integration_support import REPO_ROOT, Issued, SecretFiles, load_issued, make_leaf
 
 GEN_CERTS = REPO_ROOT / "scripts" / "gen-certs.sh"
 
 
 @dataclass(frozen=True)
-class DevCerts:
+class DevCerts(SecretFiles):
     directory: Path
 
     @property
     def ca_file(self) -> Path:
         return self.directory / "ca.crt"
-
-    @property
-    def cert_file(self) -> Path:
-        return self.directory / "tls.crt"
-
-    @property
-    def key_file(self) -> Path:
-        return self.directory / "tls.key"
 
     def renewed(self, directory: Path, name: str) -> Issued:
         """A new key and certificate from the same CA, as cert-manager renews the webhook's certificate."""

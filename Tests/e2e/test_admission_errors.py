@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from integration_support import MAX_BODY_BYTES, expected_answer, review, review_of_size
+from integration_support import MAX_BODY_BYTES, NOT_ADMISSION_REVIEWS, expected_answer, review, review_of_size
 from webhook_caller import Answer, WebhookCaller
 
 
@@ -20,13 +20,7 @@ def assert_still_served(caller: WebhookCaller, error: Answer) -> None:
         assert caller.connections_opened == opened, "the connection was closed without `Connection: close`"
 
 
-@pytest.mark.parametrize("body", [
-    pytest.param(b"this is not json", id="not-json"),
-    pytest.param(b'{"apiVersion":"v1","kind":"Pod","metadata":{"name":"x"}}', id="a-pod"),
-    pytest.param(b'{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview"}', id="review-without-request"),
-    pytest.param(b'{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionRev', id="truncated"),
-    pytest.param(b"", id="empty"),
-])
+@pytest.mark.parametrize("body", NOT_ADMISSION_REVIEWS)
 def test_a_body_that_is_not_an_admission_review_gets_400_with_a_message(healing_webhook, caller_for, body) -> None:
     caller = caller_for(healing_webhook)
     answer = caller.call(body)

@@ -151,11 +151,14 @@ def make_pki(directory: Path) -> PKI:
     )
 
 
-def client_context(pki: PKI, client: Issued | None = None) -> ssl.SSLContext:
-    """A verifying TLS client context: trusts only the test server CA, checks the host name."""
+def client_context(pki: PKI, client: Issued | None = None, version: ssl.TLSVersion | None = None) -> ssl.SSLContext:
+    """A verifying TLS client context: trusts only the test server CA, checks the host name; with `version`, speaks
+    that TLS version only."""
     context = ssl.create_default_context(cafile=str(pki.ca.cert_file))
     if client is not None:
         context.load_cert_chain(str(client.cert_file), str(client.key_file))
+    if version is not None:
+        context.minimum_version = context.maximum_version = version
     return context
 
 
@@ -172,7 +175,21 @@ def load_issued(cert_file: Path, key_file: Path) -> Issued:
     return Issued(cert, key, cert_file, key_file)
 
 
-class SecretVolume:
+class SecretFiles:
+    """The serving pair in `directory` under the names a mounted Secret gives them: tls.crt and tls.key."""
+
+    directory: Path
+
+    @property
+    def cert_file(self) -> Path:
+        return self.directory / "tls.crt"
+
+    @property
+    def key_file(self) -> Path:
+        return self.directory / "tls.key"
+
+
+class SecretVolume(SecretFiles):
     """A directory laid out like a mounted Kubernetes Secret: dir/..<timestamp>/tls.{crt,key}, dir/..data ->
     ..<timestamp>, dir/tls.crt -> ..data/tls.crt, dir/tls.key -> ..data/tls.key."""
 
@@ -204,14 +221,6 @@ class SecretVolume:
         old, self.current = self.current, name
         if old is not None and remove_old:
             shutil.rmtree(self.directory / old)
-
-    @property
-    def cert_file(self) -> Path:
-        return self.directory / "tls.crt"
-
-    @property
-    def key_file(self) -> Path:
-        return self.directory / "tls.key"
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -643,6 +652,17 @@ def review_of_size(size: int, uid: str = "sized") -> bytes:
     body = review(uid)
     assert len(body) <= size
     return review(uid, padding=size - len(body))
+
+
+# Bodies that are not an AdmissionReview; each must get 400 with a message.
+NOT_ADMISSION_REVIEWS = [
+    pytest.param(b"this is not json", id="not-json"),
+    pytest.param(b'{"apiVersion":"v1","kind":"Pod","metadata":{"name":"x"}}', id="json-not-a-review"),
+    pytest.param(b'{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview"}', id="review-without-request"),
+    pytest.param(b'["AdmissionReview"]', id="json-array"),
+    pytest.param(b'{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionRev', id="truncated"),
+    pytest.param(b"", id="empty"),
+]
 
 
 def expected_answer(api_version: str, uid: str) -> dict:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from integration_support import (MAX_BODY_BYTES, PKI, ResponseReader, Vigilante, build_request, client_context, connect,
-                                 expected_answer, request, review, review_of_size)
+                                 NOT_ADMISSION_REVIEWS, expected_answer, request, review, review_of_size)
 
 
 def post(server: Vigilante, pki: PKI, body: bytes, headers: dict[str, str] | None = None):
@@ -47,14 +47,7 @@ def test_json_with_a_charset_parameter_is_accepted(server: Vigilante, pki: PKI) 
     assert response.json() == expected_answer("admission.k8s.io/v1", "charset")
 
 
-@pytest.mark.parametrize("body", [
-    pytest.param(b"this is not json", id="not-json"),
-    pytest.param(b'{"apiVersion":"v1","kind":"Pod","metadata":{"name":"x"}}', id="json-not-a-review"),
-    pytest.param(b'{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview"}', id="review-without-request"),
-    pytest.param(b'["AdmissionReview"]', id="json-array"),
-    pytest.param(b'{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionRev', id="truncated"),
-    pytest.param(b"", id="empty"),
-])
+@pytest.mark.parametrize("body", NOT_ADMISSION_REVIEWS)
 def test_a_body_that_is_not_an_admission_review_is_400_with_a_message(
         server: Vigilante, pki: PKI, body: bytes) -> None:
     response = post(server, pki, body)

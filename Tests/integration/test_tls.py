@@ -102,8 +102,7 @@ def test_compression_is_off(server: Vigilante, pki: PKI) -> None:
 @pytest.mark.parametrize("version", [ssl.TLSVersion.TLSv1_2, ssl.TLSVersion.TLSv1_3])
 def test_sessions_are_never_resumed_and_no_ticket_is_issued(server: Vigilante, pki: PKI,
                                                             version: ssl.TLSVersion) -> None:
-    context = client_context(pki)
-    context.minimum_version = context.maximum_version = version
+    context = client_context(pki, version=version)
     with connect(server.webhook_port, context=context) as sock:
         # A TLS 1.3 ticket would arrive after the handshake: read one answer so it has had its chance.
         sock.sendall(build_request("POST", "/validate", review("first")))
@@ -129,8 +128,7 @@ def rsa_server(vigilante_bin: Path, pki: PKI, tmp_path_factory: pytest.TempPathF
 @pytest.mark.parametrize("version", [ssl.TLSVersion.TLSv1_2, ssl.TLSVersion.TLSv1_3])
 def test_an_rsa_2048_certificate_serves_tls_1_2_and_1_3(rsa_server: Vigilante, pki: PKI,
                                                         version: ssl.TLSVersion) -> None:
-    context = client_context(pki)
-    context.minimum_version = context.maximum_version = version
+    context = client_context(pki, version=version)
     with connect(rsa_server.webhook_port, context=context) as sock:
         assert peer_serial(sock) == pki.server_rsa.serial
         assert sock.version() == {ssl.TLSVersion.TLSv1_2: "TLSv1.2", ssl.TLSVersion.TLSv1_3: "TLSv1.3"}[version]
