@@ -2,7 +2,7 @@ import Kubernetes
 
 /// The keys healing asks for, so that the path that skips the other labels and annotations is fuzzed too.
 let healingKeys = NodeMetadataKeys(
-    labels: ["kubernetes.io/os", "kubernetes.io/hostname"],
+    labels: [Node.osLabel, Node.hostnameLabel],
     annotations: ["cops-vigilante-snat-node-healed", "cops-vigilante-snat-healing-started-at"])
 
 /// libFuzzer entry: any bytes through the AdmissionReview reader (keeping every label and annotation, and only

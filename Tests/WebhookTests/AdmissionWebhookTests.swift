@@ -8,20 +8,31 @@ import TestSupport
 import Testing
 import Webhook
 
-/// Collects the Node events the webhook hands on.
+/// Collects the Node events the webhook hands on; asks for the labels and annotations in `keys`.
 final class RecordingSink: NodeEventSink {
+    let nodeMetadataKeys: NodeMetadataKeys
     private let events = Mutex<[NodeEvent]>([])
+
+    init(keys: NodeMetadataKeys = .all) {
+        nodeMetadataKeys = keys
+    }
+
     func nodeChanged(_ event: NodeEvent) { events.withLock { $0.append(event) } }
     var received: [NodeEvent] { events.withLock { $0 } }
 }
 
 /// `POST /validate` as the API server calls it, without sockets.
 @Suite struct AdmissionWebhookTests {
-    let sink = RecordingSink()
+    let sink: RecordingSink
     let registry = PrometheusCollectorRegistry()
     let webhook: AdmissionWebhook
 
     init() {
+        self.init(sink: RecordingSink())
+    }
+
+    init(sink: RecordingSink) {
+        self.sink = sink
         webhook = AdmissionWebhook(
             sink: sink, metrics: WebhookMetrics(registry: registry), logger: Logger(label: "test"))
     }
@@ -269,32 +280,20 @@ extension AdmissionWebhookTests {
     }
 }
 
-/// A sink that names the Node labels and annotations it reads.
-final class SelectiveSink: NodeEventSink {
-    let recording = RecordingSink()
-    func nodeChanged(_ event: NodeEvent) { recording.nodeChanged(event) }
-    var nodeMetadataKeys: NodeMetadataKeys {
-        NodeMetadataKeys(labels: ["kubernetes.io/os"], annotations: ["cops-vigilante-snat-node-healed"])
-    }
-}
-
-@Suite struct AdmissionWebhookNodeMetadataTests {
+/// The webhook materialises only the labels and annotations its sink asks for.
+extension AdmissionWebhookTests {
     @Test func theSinkGetsOnlyTheLabelsAndAnnotationsItAskedFor() throws {
-        let sink = SelectiveSink()
-        let webhook = AdmissionWebhook(
-            sink: sink, metrics: WebhookMetrics(registry: PrometheusCollectorRegistry()), logger: Logger(label: "test"))
+        let selective = AdmissionWebhookTests(
+            sink: RecordingSink(
+                keys: NodeMetadataKeys(labels: ["kubernetes.io/os"], annotations: ["cops-vigilante-snat-node-healed"])))
         let review = """
             {"kind":"AdmissionReview","apiVersion":"admission.k8s.io/v1","request":{"uid":"u",\
             "kind":{"group":"","version":"v1","kind":"Node"},"operation":"UPDATE","object":{"metadata":\
             {"name":"n","labels":{"kubernetes.io/os":"windows","agentpool":"win"},\
             "annotations":{"cops-vigilante-snat-node-healed":"false","other":"x"}}}}}
             """
-        let body = Array(review.utf8)
-        var headers = HTTPHeaders([("Host", "vigilante")])
-        headers.add(name: "Content-Type", value: "application/json")
-        let head = HTTPRequestHead(method: "POST", target: "/validate", headers: headers, contentLength: body.count)
-        #expect(webhook.handle(HTTPRequest(head: head, body: body)).status == .ok)
-        let node = try #require(sink.recording.received.first?.node)
+        #expect(selective.post(json: review).status == .ok)
+        let node = try #require(selective.sink.received.first?.node)
         #expect(node.metadata.labels == ["kubernetes.io/os": "windows"])
         #expect(node.metadata.annotations == ["cops-vigilante-snat-node-healed": "false"])
     }

@@ -1,20 +1,7 @@
 extension JSONReader {
     /// Skips any value, checking its syntax.
     public mutating func skipValue() throws(JSONReadError) {
-        try skip(try peek())
-    }
-
-    /// Skips the value of the kind that `peek` found here.
-    private mutating func skip(_ kind: JSONValueKind) throws(JSONReadError) {
-        switch kind {
-        case .object, .array: try skipContainer()
-        case .string:
-            offset += 1
-            _ = try scanStringBody()
-        case .bool: _ = try readBool()
-        case .null: try expectLiteral("null")
-        case .number: try skipNumber()
-        }
+        try skipAnyValue()
     }
 
     /// What the skipper expects next inside a container.
@@ -22,12 +9,12 @@ extension JSONReader {
         case valueOrArrayEnd, value, keyOrObjectEnd, key, commaOrEnd
     }
 
-    /// Skips the object or array that starts here in one loop: most of a review's bytes are in subtrees nobody
+    /// Skips the value that starts here, of any kind, in one loop: most of a review's bytes are in subtrees nobody
     /// reads (managedFields, images), and a loop with a small state machine checks their grammar without a
     /// closure call and a recursion per value. Each step looks at the byte once and dispatches on it directly,
-    /// rather than asking `peek` and then the skipper for that kind. Errors and offsets are the same as reading
-    /// them would give.
-    private mutating func skipContainer() throws(JSONReadError) {
+    /// rather than asking `peek` and then a skipper for that kind; a lone scalar ends the loop after its first
+    /// step. Errors and offsets are the same as reading them would give.
+    private mutating func skipAnyValue() throws(JSONReadError) {
         let baseDepth = depth
         var kinds = ContainerStack()
         var state = SkipState.value
