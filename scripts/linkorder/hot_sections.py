@@ -1,0 +1,172 @@
+"""Profiles the release binary and writes the list of code sections that release builds place first (the
+--symbol-ordering-file of Package.swift), so that the code vigilante runs sits on few pages.
+
+The binary runs under valgrind's callgrind, which names every function that executes, while it does what it does in
+a cluster: starts with TLS and healing on against the fake API server of the tests, answers AdmissionReviews (a node
+joining, then ~20 KB status updates on one keep-alive connection), serves /metrics and the health endpoints, heals
+the node for a couple of probe rounds, and stops on SIGTERM. The linker's map of the same binary tells which input
+section each of those functions is in; the list names one function per section, since the Swift runtime and
+Foundation come as archives whose objects keep all their code in one section.
+
+Run through scripts/gen-link-order.sh."""
+import argparse
+import http.client
+import json
+import os
+import re
+import signal
+import ssl
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent.parent
+sys.path.insert(0, str(REPO / "Tests" / "integration"))
+sys.path.insert(0, str(REPO / "scripts" / "bench"))
+from admission_body import review as status_update_review  # noqa: E402
+from bench_webhook import make_certificates  # noqa: E402
+from fake_cluster import FakeCluster, admission_review, healing_config, windows_node  # noqa: E402
+
+NODE = "akswin000003"  # the node of the ~20 KB review
+HEADER = """\
+# The code sections a release build of vigilante places first, one function of each (see Package.swift).
+# Written by scripts/gen-link-order.sh from what ran at start, per admission request, per scrape and while healing.
+"""
+
+
+def start_under_callgrind(binary: Path, work: Path, kubeconfig: Path) -> tuple[subprocess.Popen, dict]:
+    config = healing_config(window="60s", interval="3s")
+    config.update({"tls": True, "webhook": {"port": 0}, "metrics": {"port": 0}})
+    (work / "conf.yaml").write_text(json.dumps(config))  # JSON is YAML
+    log = work / "vigilante.log"
+    process = subprocess.Popen(
+        ["valgrind", "--tool=callgrind", f"--callgrind-out-file={work / 'callgrind.out'}", "--demangle=no",
+         "--compress-strings=no", "--compress-pos=no", str(binary), "run", "--config", str(work / "conf.yaml"),
+         "--kubeconfig", str(kubeconfig), "--cert-file", str(work / "tls.crt"), "--key-file", str(work / "tls.key"),
+         "--log-format", "json"],
+        stdout=subprocess.DEVNULL, stderr=open(log, "w"), env=dict(os.environ, SWIFT_BACKTRACE="enable=no"))
+    ports = {}
+    deadline = time.monotonic() + 180
+    while len(ports) < 2:
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise SystemExit(f"vigilante did not start under valgrind; its log:\n{log.read_text()}")
+        for line in log.read_text().splitlines():
+            record = json.loads(line) if line.startswith("{") else {}
+            if record.get("message") == "Listening":
+                ports[record["metadata"]["listener"]] = int(record["metadata"]["port"])
+        time.sleep(0.2)
+    return process, ports
+
+
+def exercise(cluster: FakeCluster, ports: dict, ca: Path) -> None:
+    webhook = http.client.HTTPSConnection("localhost", ports["webhook"], timeout=60,
+                                          context=ssl.create_default_context(cafile=str(ca)))
+
+    def post(review: dict) -> None:
+        webhook.request("POST", "/validate?timeout=10s", body=json.dumps(review),
+                        headers={"Content-Type": "application/json"})
+        response = webhook.getresponse()
+        response.read()
+        if response.status != 200:
+            raise SystemExit(f"the webhook answered {response.status}")
+
+    joining = windows_node(NODE, ready=False)
+    cluster.admin("POST", "nodes", joining)
+    post(admission_review("CREATE", joining))
+    cluster.admin("POST", f"nodes/{NODE}/ready", {"ready": True})
+    for _ in range(20):
+        post(status_update_review())
+    webhook.close()
+    for port, scheme in ((ports["metrics"], "http"), (ports["webhook"], "https")):
+        for path in ("/metrics", "/healthz", "/readyz") if scheme == "http" else ("/healthz", "/readyz"):
+            connection = (http.client.HTTPConnection("127.0.0.1", port, timeout=60) if scheme == "http" else
+                          http.client.HTTPSConnection("localhost", port, timeout=60,
+                                                      context=ssl.create_default_context(cafile=str(ca))))
+            connection.request("GET", path)
+            connection.getresponse().read()
+            connection.close()
+    # Two probe rounds: the second deletes the first round's pod and creates another.
+    rounds, deadline = set(), time.monotonic() + 300
+    while len(rounds) < 2:
+        if time.monotonic() > deadline:
+            raise SystemExit(f"{len(rounds)} probe rounds in 300 s")
+        rounds |= {pod["metadata"]["uid"] for pod in cluster.probe_pods()}
+        time.sleep(0.5)
+
+
+def executed_functions(callgrind_out: Path, binary: Path) -> set[str]:
+    functions, current_object = set(), None
+    for line in callgrind_out.read_text(errors="replace").splitlines():
+        if line.startswith("ob="):
+            current_object = line[3:]
+        elif line.startswith("fn=") and current_object == str(binary):
+            functions.add(line[3:])
+    return functions
+
+
+def hot_section_symbols(link_map: Path, executed: set[str]) -> tuple[list[str], int]:
+    """One executed function per input section of .text, and the number of sections left out because each function
+    of theirs that ran has a name other sections define too (local helpers such as `objectdestroyTm`): the linker
+    would move every section defining a listed name, and callgrind does not tell which of them ran."""
+    entry = re.compile(r"^\s*[0-9a-f]+\s+[0-9a-f]+\s+[0-9a-f]+\s+\d+ (\s*)(\S.*)$")
+    sections, in_text = [], False
+    for line in link_map.read_text(errors="replace").splitlines():
+        match = entry.match(line)
+        if not match:
+            continue
+        depth, name = len(match.group(1)), match.group(2)
+        if depth == 0:
+            in_text = name == ".text"
+        elif in_text and depth == 8:
+            sections.append([])
+        elif in_text and depth == 16 and sections:
+            sections[-1].append(name)
+    defined = Counter(name for symbols in sections for name in symbols)
+    chosen, ambiguous = set(), 0
+    for symbols in sections:
+        hot = [name for name in symbols if name in executed]
+        unique = [name for name in hot if defined[name] == 1]
+        if unique:
+            chosen.add(min(unique))
+        elif hot:
+            ambiguous += 1
+    return sorted(chosen), ambiguous
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--binary", required=True, help="the release binary, linked with -Map")
+    parser.add_argument("--map", required=True, help="the linker's map of that binary")
+    parser.add_argument("--out", required=True)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="vigilante-link-order-"))
+    # valgrind cannot read the DWARF of a Swift release binary; the symbol table is all it needs.
+    profiled = work / "vigilante"
+    subprocess.run(["objcopy", "--strip-debug", args.binary, str(profiled)], check=True)
+    make_certificates(work)
+    cluster = FakeCluster(work / "cluster", linux=3)
+    process = None
+    try:
+        process, ports = start_under_callgrind(profiled, work, cluster.kubeconfig)
+        exercise(cluster, ports, work / "ca.crt")
+        process.send_signal(signal.SIGTERM)
+        if process.wait(timeout=300) != 0:
+            raise SystemExit(f"vigilante exited {process.returncode}; its log:\n{(work / 'vigilante.log').read_text()}")
+    finally:
+        if process and process.poll() is None:
+            process.kill()
+        cluster.stop()
+    executed = executed_functions(work / "callgrind.out", profiled)
+    symbols, ambiguous = hot_section_symbols(Path(args.map), executed)
+    Path(args.out).write_text(HEADER + "".join(f"{name}\n" for name in symbols))
+    print(f"{len(executed)} functions of vigilante ran, in {len(symbols)} sections listed and {ambiguous} left in "
+          f"place (only functions with shared names ran there); wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
