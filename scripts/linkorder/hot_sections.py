@@ -63,8 +63,10 @@ def start_under_callgrind(binary: Path, work: Path, kubeconfig: Path) -> tuple[s
 
 
 def exercise(cluster: FakeCluster, ports: dict, ca: Path) -> None:
-    webhook = http.client.HTTPSConnection("localhost", ports["webhook"], timeout=60,
-                                          context=ssl.create_default_context(cafile=str(ca)))
+    context = ssl.create_default_context(cafile=str(ca))
+    plain = lambda: http.client.HTTPConnection("127.0.0.1", ports["metrics"], timeout=60)  # noqa: E731
+    tls = lambda: http.client.HTTPSConnection("localhost", ports["webhook"], timeout=60, context=context)  # noqa: E731
+    webhook = tls()
 
     def post(review: dict) -> None:
         webhook.request("POST", "/validate?timeout=10s", body=json.dumps(review),
@@ -81,14 +83,12 @@ def exercise(cluster: FakeCluster, ports: dict, ca: Path) -> None:
     for _ in range(20):
         post(status_update_review())
     webhook.close()
-    for port, scheme in ((ports["metrics"], "http"), (ports["webhook"], "https")):
-        for path in ("/metrics", "/healthz", "/readyz") if scheme == "http" else ("/healthz", "/readyz"):
-            connection = (http.client.HTTPConnection("127.0.0.1", port, timeout=60) if scheme == "http" else
-                          http.client.HTTPSConnection("localhost", port, timeout=60,
-                                                      context=ssl.create_default_context(cafile=str(ca))))
-            connection.request("GET", path)
-            connection.getresponse().read()
-            connection.close()
+    for connect, path in ((plain, "/metrics"), (plain, "/healthz"), (plain, "/readyz"), (tls, "/healthz"),
+                          (tls, "/readyz")):
+        connection = connect()
+        connection.request("GET", path)
+        connection.getresponse().read()
+        connection.close()
     # Two probe rounds: the second deletes the first round's pod and creates another.
     rounds, deadline = set(), time.monotonic() + 300
     while len(rounds) < 2:
