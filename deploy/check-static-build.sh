@@ -31,12 +31,17 @@ if grep -q 'not found' <<<"${libraries}"; then
     exit 1
 fi
 
-# Package.swift links release builds with lld: packed relative relocations (DT_RELR) and the hot code first.
+# Package.swift links release builds with lld: packed relative relocations (DT_RELR), libstdc++ from its archive,
+# and the hot code first.
 if ! readelf -d "${binary}" | grep -q '(RELR)'; then
     echo "FAIL: no packed relative relocations (DT_RELR): Package.swift's release linker settings were not applied" >&2
     exit 1
 fi
-order="${repo_root}/Sources/vigilante/hot-sections.order"
+if grep 'libstdc++' <<<"${libraries}"; then
+    echo "FAIL: libstdc++ is linked dynamically: Package.swift's Link/libstdc++.so linker script was not used" >&2
+    exit 1
+fi
+order="${repo_root}/Sources/vigilante/Link/hot-sections.order"
 listed="$(grep -v '^#' "${order}" | sort -u)"
 found="$(comm -12 <(echo "${listed}") <(nm --defined-only "${binary}" | awk '{print $3}' | sort -u) | wc -l)"
 echo "hot-sections.order: ${found} of $(wc -l <<<"${listed}") listed functions are in the binary" \

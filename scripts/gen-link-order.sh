@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Writes Sources/vigilante/hot-sections.order, the code sections release builds place first (see Package.swift):
+# Writes Sources/vigilante/Link/hot-sections.order, the code sections release builds place first (see Package.swift):
 # builds the release binary the image ships with a linker map, runs it under valgrind's callgrind against the fake
 # API server doing a cluster's work, and lists one function of every section whose code ran. Run it again after
 # changes that move much code (a dependency, the toolchain); a stale list only costs memory, so CI does not.
@@ -15,5 +15,5 @@ trap 'rm -f "$map"' EXIT
 swift build -c release --static-swift-stdlib --scratch-path "$scratch" --product vigilante \
     -Xlinker -Map="$map" 2>&1 | tail -n 1
 python3 scripts/linkorder/hot_sections.py --binary "$scratch/release/vigilante" --map "$map" \
-    --out Sources/vigilante/hot-sections.order
+    --out Sources/vigilante/Link/hot-sections.order
 rm -f "$scratch/release/vigilante"  # the order file is no input SwiftPM knows of: the next build links again

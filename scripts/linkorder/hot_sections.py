@@ -14,6 +14,7 @@ import http.client
 import json
 import os
 import re
+import shutil
 import signal
 import ssl
 import subprocess
@@ -161,6 +162,7 @@ def main() -> int:
             process.kill()
         cluster.stop()
     executed = executed_functions(work / "callgrind.out", profiled)
+    shutil.rmtree(work)
     symbols, ambiguous = hot_section_symbols(Path(args.map), executed)
     Path(args.out).write_text(HEADER + "".join(f"{name}\n" for name in symbols))
     print(f"{len(executed)} functions of vigilante ran, in {len(symbols)} sections listed and {ambiguous} left in "
