@@ -162,6 +162,8 @@ def main() -> int:
             process.kill()
         cluster.stop()
     executed = executed_functions(work / "callgrind.out", profiled)
+    if not executed:
+        raise SystemExit(f"callgrind named no function of {profiled}; its output stays in {work}")
     shutil.rmtree(work)
     symbols, ambiguous = hot_section_symbols(Path(args.map), executed)
     Path(args.out).write_text(HEADER + "".join(f"{name}\n" for name in symbols))
