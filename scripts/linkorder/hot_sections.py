@@ -12,10 +12,8 @@ Run through scripts/gen-link-order.sh."""
 import argparse
 import http.client
 import json
-import os
 import re
 import shutil
-import signal
 import ssl
 import subprocess
 import sys
@@ -29,8 +27,8 @@ REPO = HERE.parent.parent
 sys.path.insert(0, str(REPO / "Tests" / "integration"))
 sys.path.insert(0, str(REPO / "scripts" / "bench"))
 from admission_body import review as status_update_review  # noqa: E402
-from bench_webhook import make_certificates  # noqa: E402
 from fake_cluster import FakeCluster, admission_review, healing_config, windows_node  # noqa: E402
+from integration_support import Issued, Vigilante, make_ca, make_leaf  # noqa: E402
 
 NODE = "akswin000003"  # the node of the ~20 KB review
 HEADER = """\
@@ -39,34 +37,23 @@ HEADER = """\
 """
 
 
-def start_under_callgrind(binary: Path, work: Path, kubeconfig: Path) -> tuple[subprocess.Popen, dict]:
-    config = healing_config(window="60s", interval="3s")
-    config.update({"tls": True, "webhook": {"port": 0}, "metrics": {"port": 0}})
-    (work / "conf.yaml").write_text(json.dumps(config))  # JSON is YAML
-    log = work / "vigilante.log"
-    process = subprocess.Popen(
-        ["valgrind", "--tool=callgrind", f"--callgrind-out-file={work / 'callgrind.out'}", "--demangle=no",
-         "--compress-strings=no", "--compress-pos=no", str(binary), "run", "--config", str(work / "conf.yaml"),
-         "--kubeconfig", str(kubeconfig), "--cert-file", str(work / "tls.crt"), "--key-file", str(work / "tls.key"),
-         "--log-format", "json"],
-        stdout=subprocess.DEVNULL, stderr=open(log, "w"), env=dict(os.environ, SWIFT_BACKTRACE="enable=no"))
-    ports = {}
-    deadline = time.monotonic() + 180
-    while len(ports) < 2:
-        if process.poll() is not None or time.monotonic() > deadline:
-            raise SystemExit(f"vigilante did not start under valgrind; its log:\n{log.read_text()}")
-        for line in log.read_text().splitlines():
-            record = json.loads(line) if line.startswith("{") else {}
-            if record.get("message") == "Listening":
-                ports[record["metadata"]["listener"]] = int(record["metadata"]["port"])
-        time.sleep(0.2)
-    return process, ports
+class ProfiledVigilante(Vigilante):
+    """The integration tests' `vigilante run` process, under valgrind's callgrind."""
+
+    def __init__(self, binary: Path, work: Path, **options):
+        super().__init__(binary, work, **options)
+        self.callgrind_out = work / "callgrind.out"
+
+    def command(self) -> list[str]:
+        return ["valgrind", "--tool=callgrind", f"--callgrind-out-file={self.callgrind_out}", "--demangle=no",
+                "--compress-strings=no", "--compress-pos=no", *super().command()]
 
 
-def exercise(cluster: FakeCluster, ports: dict, ca: Path) -> None:
-    context = ssl.create_default_context(cafile=str(ca))
-    plain = lambda: http.client.HTTPConnection("127.0.0.1", ports["metrics"], timeout=60)  # noqa: E731
-    tls = lambda: http.client.HTTPSConnection("localhost", ports["webhook"], timeout=60, context=context)  # noqa: E731
+def exercise(cluster: FakeCluster, vigilante: Vigilante, ca: Issued) -> None:
+    context = ssl.create_default_context(cafile=str(ca.cert_file))
+    plain = lambda: http.client.HTTPConnection("127.0.0.1", vigilante.metrics_port, timeout=60)  # noqa: E731
+    tls = lambda: http.client.HTTPSConnection("localhost", vigilante.webhook_port, timeout=60,  # noqa: E731
+                                              context=context)
     webhook = tls()
 
     def post(review: dict) -> None:
@@ -148,20 +135,20 @@ def main() -> int:
     # valgrind cannot read the DWARF of a Swift release binary; the symbol table is all it needs.
     profiled = work / "vigilante"
     subprocess.run(["objcopy", "--strip-debug", args.binary, str(profiled)], check=True)
-    make_certificates(work)
+    ca = make_ca(work, "ca")
     cluster = FakeCluster(work / "cluster", linux=3)
-    process = None
+    vigilante = ProfiledVigilante(profiled, work / "run", config=healing_config(window="60s", interval="3s"),
+                                  cert=make_leaf(work, "server", ca),
+                                  extra_args=["--kubeconfig", str(cluster.kubeconfig)])
     try:
-        process, ports = start_under_callgrind(profiled, work, cluster.kubeconfig)
-        exercise(cluster, ports, work / "ca.crt")
-        process.send_signal(signal.SIGTERM)
-        if process.wait(timeout=300) != 0:
-            raise SystemExit(f"vigilante exited {process.returncode}; its log:\n{(work / 'vigilante.log').read_text()}")
+        vigilante.start(timeout=180)
+        exercise(cluster, vigilante, ca)
+        if vigilante.stop(timeout=300) != 0:
+            raise SystemExit(f"vigilante did not stop cleanly; its log:\n{vigilante.log_text()}")
     finally:
-        if process and process.poll() is None:
-            process.kill()
+        vigilante.kill()
         cluster.stop()
-    executed = executed_functions(work / "callgrind.out", profiled)
+    executed = executed_functions(vigilante.callgrind_out, profiled)
     if not executed:
         raise SystemExit(f"callgrind named no function of {profiled}; its output stays in {work}")
     shutil.rmtree(work)
