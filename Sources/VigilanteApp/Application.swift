@@ -58,10 +58,11 @@ public struct Application: Sendable {
         HealthEndpoints.addHealth(to: &metricsRouter, readiness: readiness)
         HealthEndpoints.addMetrics(
             to: &metricsRouter, registry: metrics.registry, extraExposition: metrics.extraExposition)
+        // No busy polling: Prometheus scrapes every few seconds, so polling for its next request only burns CPU.
         services.append(
             makeServer(
                 "metrics", port: configuration.metrics.port, router: metricsRouter,
-                tls: configuration.metrics.tls ? reloader : nil,
+                tls: configuration.metrics.tls ? reloader : nil, busyPoll: .zero,
                 observer: metrics.metricsListener))
 
         if let reloader {
@@ -88,7 +89,7 @@ public struct Application: Sendable {
         services.append(
             makeServer(
                 "webhook", port: configuration.webhookPort, router: webhookRouter,
-                tls: configuration.tls ? reloader : nil,
+                tls: configuration.tls ? reloader : nil, busyPoll: configuration.webhook.busyPoll,
                 observer: metrics.webhookListener))
 
         try await ServiceRunner.run(services, loopEnds: loopEnds, logger: logger)
@@ -122,9 +123,11 @@ public struct Application: Sendable {
     }
 
     private func makeServer(
-        _ name: String, port: Int, router: HTTPRouter, tls reloader: CertificateReloader?, observer: HTTPServerObserver
+        _ name: String, port: Int, router: HTTPRouter, tls reloader: CertificateReloader?, busyPoll: Duration,
+        observer: HTTPServerObserver
     ) -> HTTPServerService {
         var serverConfiguration = HTTPServerConfiguration(port: port)
+        serverConfiguration.busyPollWindow = busyPoll
         serverConfiguration.maxBodyBytes = configuration.webhook.maxBodyBytes
         var contextSource: (@Sendable () -> TLSContext)?
         if let reloader {

@@ -17,6 +17,7 @@ import VigilanteApp
               key_file: /certs/a.key
               client_ca_file: /certs/ca.crt
               max_body_bytes: 4Mi
+              busy_poll: 250us
             metrics:
               port: 9090
               tls: true
@@ -54,6 +55,7 @@ import VigilanteApp
         #expect(config.webhook.keyFile == "/certs/a.key")
         #expect(config.webhook.clientCAFile == "/certs/ca.crt")
         #expect(config.webhook.maxBodyBytes == 4 * 1024 * 1024)
+        #expect(config.webhook.busyPoll == .microseconds(250))
         #expect(config.metrics.port == 9090)
         #expect(config.metrics.tls)
         #expect(config.kubernetes.qps == 7.5)
@@ -74,6 +76,8 @@ import VigilanteApp
     @Test(arguments: [
         ("30", Duration.seconds(30)), ("500ms", .milliseconds(500)), ("30s", .seconds(30)), ("30m", .seconds(1800)),
         ("1h", .seconds(3600)), ("1h30m", .seconds(5400)), ("1.5s", .milliseconds(1500)), ("\"45\"", .seconds(45)),
+        ("20s500ms", .milliseconds(20500)), ("20s100us", .microseconds(20_000_100)),
+        ("20.0001s", .microseconds(20_000_100)),
     ])
     func durations_acceptSecondsOrAUnit(text: String, expected: Duration) throws {
         let loaded = try load(

@@ -144,3 +144,44 @@ def test_bytes_after_a_connection_close_request_do_not_cost_the_client_its_answe
         assert response.status == 200, response
         assert response.json() == expected_answer("admission.k8s.io/v1", "then-more")
         assert reader.closed_by_peer(timeout=5), "the connection stayed open after the Connection: close answer"
+
+
+def _answer_on_kept_alive_connections(port: int, pki: PKI, count: int) -> list[http.client.HTTPSConnection]:
+    connections = []
+    for i in range(count):
+        connection = http.client.HTTPSConnection("localhost", port, context=client_context(pki), timeout=10)
+        connections.append(connection)
+        connection.request("POST", "/validate", body=review(f"then-silent-{i}"),
+                           headers={"Content-Type": "application/json"})
+        response = connection.getresponse()
+        assert response.status == 200, response.read()
+        response.read()
+    return connections
+
+
+def test_kept_alive_connections_that_fall_silent_leave_the_server_asleep(server: Vigilante, pki: PKI) -> None:
+    # After each answer the webhook polls briefly for the next request (webhook.busy_poll); a client that keeps
+    # its connection open but sends nothing more must not keep a loop spinning.
+    connections = _answer_on_kept_alive_connections(server.webhook_port, pki, 20)
+    try:
+        cpu_before = server.cpu_seconds()
+        time.sleep(2.0)
+        cpu_used = server.cpu_seconds() - cpu_before
+        assert cpu_used < 0.2, f"the server used {cpu_used:.2f} s of CPU in 2 s with only silent connections"
+    finally:
+        for connection in connections:
+            connection.close()
+
+
+def test_with_busy_polling_off_kept_alive_connections_are_still_answered(launch, pki: PKI) -> None:
+    server = launch(cert=pki.server_a, config={"webhook": {"busy_poll": "0s"}})
+    connections = _answer_on_kept_alive_connections(server.webhook_port, pki, 3)
+    try:
+        for i, connection in enumerate(connections):
+            connection.request("POST", "/validate", body=review(f"again-{i}"),
+                               headers={"Content-Type": "application/json"})
+            response = connection.getresponse()
+            assert json.loads(response.read()) == expected_answer("admission.k8s.io/v1", f"again-{i}")
+    finally:
+        for connection in connections:
+            connection.close()

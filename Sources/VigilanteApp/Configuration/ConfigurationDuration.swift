@@ -1,9 +1,10 @@
 import Foundation
 
 /// Durations in configuration files and flags: a number of seconds (as the Go original's `interval: 30`), or a
-/// string of one or more decimal numbers with a unit, Go style: `500ms`, `30s`, `30m`, `1h`, `1m30s`.
+/// string of one or more decimal numbers with a unit, Go style: `100us`, `500ms`, `30s`, `30m`, `1h`, `1m30s`.
 enum ConfigurationDuration {
-    static let allowedForms = "a number of seconds (30) or a duration with a unit: ms, s, m, h (500ms, 30s, 30m, 1h30m)"
+    static let allowedForms =
+        "a number of seconds (30) or a duration with a unit: us, ms, s, m, h (500ms, 30s, 30m, 1h30m)"
 
     static func parse(_ text: String) -> Duration? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
@@ -18,15 +19,16 @@ enum ConfigurationDuration {
             let unit = rest.prefix { $0.isLetter }
             rest = rest.dropFirst(unit.count)
             guard let value = Double(number), value >= 0, let scale = unitInSeconds(unit) else { return nil }
-            let milliseconds = (value * scale * 1000).rounded()
-            guard milliseconds < 1e15 else { return nil }
-            total += .milliseconds(Int64(milliseconds))
+            let microseconds = (value * scale * 1_000_000).rounded()
+            guard microseconds < 1e15 else { return nil }
+            total += .microseconds(Int64(microseconds))
         }
         return total
     }
 
     private static func unitInSeconds(_ unit: Substring) -> Double? {
         switch unit {
+        case "us", "µs": 0.000_001
         case "ms": 0.001
         case "s": 1
         case "m": 60
@@ -35,15 +37,15 @@ enum ConfigurationDuration {
         }
     }
 
-    /// The shortest form `parse` reads back to the same value: `30s`, `30m`, `1h30m`, `500ms`.
+    /// The shortest form `parse` reads back to the same value: `30s`, `30m`, `1h30m`, `500ms`, `100us`.
     static func format(_ duration: Duration) -> String {
-        var milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
-        if milliseconds == 0 { return "0s" }
+        var microseconds = duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000
+        if microseconds == 0 { return "0s" }
         var text = ""
-        for (unit, size) in [("h", Int64(3_600_000)), ("m", 60_000), ("s", 1000), ("ms", 1)] where milliseconds >= size
-        {
-            text += "\(milliseconds / size)\(unit)"
-            milliseconds %= size
+        let units = [("h", Int64(3_600_000_000)), ("m", 60_000_000), ("s", 1_000_000), ("ms", 1000), ("us", 1)]
+        for (unit, size) in units where microseconds >= size {
+            text += "\(microseconds / size)\(unit)"
+            microseconds %= size
         }
         return text
     }
