@@ -9,7 +9,7 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
-/// Release builds on Linux link with lld, for three memory savings. Idle RSS of the static binary started cold (its
+/// Release builds on Linux link with lld, for four memory savings. Idle RSS of the static binary started cold (its
 /// file dropped from the page cache first, as in a new pod), medians of 5 starts: 28.9 MiB before, 23.2 after.
 /// - Relative relocations packed (DT_RELR, which Debian 12's glibc 2.36 applies): 1.9 MB of relocation records, read
 ///   once at start, become 34 KB (-1.9 MiB).
@@ -19,6 +19,9 @@ let swiftSettings: [SwiftSetting] = [
 ///   only costs memory: the linker skips names that no longer exist.
 /// - libstdc++, which the Swift runtime needs, taken from its static archive through the linker script
 ///   `Link/libstdc++.so`, so that only the part used is mapped (-1.1 MiB).
+/// - No symbol exported (the Swift driver asks for `-export-dynamic`; no library looks a symbol up in the binary):
+///   the dynamic symbol table drops from 6,357 symbols to 555, and the loader, which searches the executable first
+///   for every symbol a library needs, no longer reads 0.4 MiB of it (-0.45 MiB).
 let linkInputs = "\(Context.packageDirectory)/Sources/vigilante/Link"
 let releaseLinkerSettings: [LinkerSetting] = [
     .unsafeFlags(
@@ -28,6 +31,7 @@ let releaseLinkerSettings: [LinkerSetting] = [
             "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
             "-Xlinker", "--symbol-ordering-file=\(linkInputs)/hot-sections.order",
             "-Xlinker", "--no-warn-symbol-ordering",
+            "-Xlinker", "--no-export-dynamic",
         ],
         .when(platforms: [.linux], configuration: .release)
     )
