@@ -30,8 +30,10 @@ public struct ConfigurationLoader: Sendable {
             entries.merge(file.entries) { _, later in later }
         }
         for override in overrides {
-            entries[override.key] = ConfigurationFile.Entry(
-                node: .scalar(.init(override.value)), location: SourceLocation(source: override.flag))
+            // Tagged as the file's scalars are (basic resolver): Yams' default tag would build its default
+            // resolver, whose NSRegularExpressions load ICU's regex engine and data, for a value read as text anyway.
+            let node = Node.scalar(.init(override.value, Tag(.implicit, .basic)))
+            entries[override.key] = ConfigurationFile.Entry(node: node, location: SourceLocation(source: override.flag))
         }
 
         for key in ConfigurationSchema.keys {
