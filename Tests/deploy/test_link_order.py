@@ -8,7 +8,7 @@ import sys
 from chart_support import REPO_ROOT
 
 sys.path.insert(0, str(REPO_ROOT / "scripts" / "linkorder"))
-from hot_sections import hot_section_symbols  # noqa: E402
+from hot_sections import hot_section_symbols, ordered_list  # noqa: E402
 
 LINK = REPO_ROOT / "Sources" / "vigilante" / "Link"
 
@@ -42,11 +42,32 @@ def test_one_name_per_section_that_ran_and_never_a_name_other_sections_share(tmp
     assert ambiguous == 1
 
 
-def test_the_committed_list_is_one_name_a_line_under_a_comment_header() -> None:
+def test_start_up_sections_come_first_and_a_section_is_listed_once(tmp_path) -> None:
+    link_map = tmp_path / "vigilante.map"
+    link_map.write_text(MAP)
+    startup = {"$sSS5countSivg"}
+    # The work ran Swift.o again (by another of its names, were there one) and AdmissionReview for the first time.
+    work = {"$sSS5countSivg", "$s7Webhook15AdmissionReviewV4readyyF"}
+    first, rest, ambiguous = ordered_list(link_map, startup, work)
+    assert first == ["$sSS5countSivg"]
+    assert rest == ["$s7Webhook15AdmissionReviewV4readyyF"]
+    assert ambiguous == 0
+
+
+def test_the_committed_list_is_two_sorted_parts_of_one_name_a_line_under_comments() -> None:
     lines = (LINK / "hot-sections.order").read_text().splitlines()
-    names = [line for line in lines if not line.startswith("#")]
-    assert lines[0].startswith("# ") and len(names) > 500
-    assert names == sorted(set(names)) and all(name and " " not in name for name in names)
+    assert lines[0].startswith("# ")
+    parts, current = [], None
+    for line in lines:
+        if line.startswith("# Start-up") or line.startswith("# Admission requests"):
+            current = []
+            parts.append(current)
+        elif not line.startswith("#"):
+            current.append(line)
+    assert len(parts) == 2 and len(parts[0]) > 500 and parts[1]
+    names = parts[0] + parts[1]
+    assert all(part == sorted(part) for part in parts)
+    assert len(names) == len(set(names)) and all(name and " " not in name for name in names)
 
 
 def test_libstdcxx_so_is_a_linker_script_that_names_the_static_archive() -> None:

@@ -1,12 +1,15 @@
 """Profiles the release binary and writes the list of code sections that release builds place first (the
 --symbol-ordering-file of Package.swift), so that the code vigilante runs sits on few pages.
 
-The binary runs under valgrind's callgrind, which names every function that executes, while it does what it does in
-a cluster: starts with TLS and healing on against the fake API server of the tests, answers AdmissionReviews (a node
-joining, then ~20 KB status updates on one keep-alive connection), serves /metrics and the health endpoints, heals
-the node for a couple of probe rounds, and stops on SIGTERM. The linker's map of the same binary tells which input
-section each of those functions is in; the list names one function per section, since the Swift runtime and
-Foundation come as archives whose objects keep all their code in one section.
+The binary runs twice under valgrind's callgrind, which names every function that executes. First it starts and
+stops with the webhook alone (TLS on, healing off): the code every vigilante process runs and keeps resident while
+it waits. Then it does what it does in a cluster: starts with TLS and healing on against the fake API server of the
+tests, answers AdmissionReviews (a node joining, then ~20 KB status updates on one keep-alive connection), serves
+/metrics and the health endpoints, heals the node for a couple of probe rounds, and stops on SIGTERM. The linker's
+map of the same binary tells which input section each of those functions is in; the list names one function per
+section, since the Swift runtime and Foundation come as archives whose objects keep all their code in one section.
+The start-up sections come first, then the rest, each part sorted by name (which groups a module's code): a process
+that only waits touches the first part alone, instead of start-up code scattered among request and healing code.
 
 Run through scripts/gen-link-order.sh."""
 import argparse
@@ -35,6 +38,8 @@ HEADER = """\
 # The code sections a release build of vigilante places first, one function of each (see Package.swift).
 # Written by scripts/gen-link-order.sh from what ran at start, per admission request, per scrape and while healing.
 """
+STARTUP_HEADER = "# Start-up and waiting (every process runs these):\n"
+WORK_HEADER = "# Admission requests, scrapes and healing:\n"
 
 
 class ProfiledVigilante(Vigilante):
@@ -86,6 +91,37 @@ def exercise(cluster: FakeCluster, vigilante: Vigilante, ca: Issued) -> None:
         time.sleep(0.5)
 
 
+def profile_startup(binary: Path, work: Path, ca: Issued) -> set[str]:
+    """The functions a webhook-only process runs from start to its first wait, and on SIGTERM."""
+    vigilante = ProfiledVigilante(binary, work / "startup", config={"tasks": {"snat": {"enabled": False}}},
+                                  cert=make_leaf(work, "startup-server", ca))
+    try:
+        vigilante.start(timeout=180)
+        time.sleep(2)  # the certificate reloader's first check and the loops' first waits
+        if vigilante.stop(timeout=120) != 0:
+            raise SystemExit(f"vigilante did not stop cleanly; its log:\n{vigilante.log_text()}")
+    finally:
+        vigilante.kill()
+    return executed_functions(vigilante.callgrind_out, binary)
+
+
+def profile_cluster_work(binary: Path, work: Path, ca: Issued) -> set[str]:
+    """The functions a process with healing on runs in a cluster: requests, scrapes, probe rounds."""
+    cluster = FakeCluster(work / "cluster", linux=3)
+    vigilante = ProfiledVigilante(binary, work / "run", config=healing_config(window="60s", interval="3s"),
+                                  cert=make_leaf(work, "server", ca),
+                                  extra_args=["--kubeconfig", str(cluster.kubeconfig)])
+    try:
+        vigilante.start(timeout=180)
+        exercise(cluster, vigilante, ca)
+        if vigilante.stop(timeout=300) != 0:
+            raise SystemExit(f"vigilante did not stop cleanly; its log:\n{vigilante.log_text()}")
+    finally:
+        vigilante.kill()
+        cluster.stop()
+    return executed_functions(vigilante.callgrind_out, binary)
+
+
 def executed_functions(callgrind_out: Path, binary: Path) -> set[str]:
     functions, current_object = set(), None
     for line in callgrind_out.read_text(errors="replace").splitlines():
@@ -96,10 +132,8 @@ def executed_functions(callgrind_out: Path, binary: Path) -> set[str]:
     return functions
 
 
-def hot_section_symbols(link_map: Path, executed: set[str]) -> tuple[list[str], int]:
-    """One executed function per input section of .text, and the number of sections left out because each function
-    of theirs that ran has a name other sections define too (local helpers such as `objectdestroyTm`): the linker
-    would move every section defining a listed name, and callgrind does not tell which of them ran."""
+def text_sections(link_map: Path) -> list[list[str]]:
+    """The symbols of each input section of .text, in the map's order."""
     entry = re.compile(r"^\s*[0-9a-f]+\s+[0-9a-f]+\s+[0-9a-f]+\s+\d+ (\s*)(\S.*)$")
     sections, in_text = [], False
     for line in link_map.read_text(errors="replace").splitlines():
@@ -113,16 +147,39 @@ def hot_section_symbols(link_map: Path, executed: set[str]) -> tuple[list[str], 
             sections.append([])
         elif in_text and depth == 16 and sections:
             sections[-1].append(name)
+    return sections
+
+
+def pick_names(sections: list[list[str]], executed: set[str]) -> tuple[dict[int, str], int]:
+    """One executed function per section that ran (by index), and the number of sections left out because each
+    function of theirs that ran has a name other sections define too (local helpers such as `objectdestroyTm`): the
+    linker would move every section defining a listed name, and callgrind does not tell which of them ran."""
     defined = Counter(name for symbols in sections for name in symbols)
-    chosen, ambiguous = set(), 0
-    for symbols in sections:
+    chosen, ambiguous = {}, 0
+    for index, symbols in enumerate(sections):
         hot = [name for name in symbols if name in executed]
         unique = [name for name in hot if defined[name] == 1]
         if unique:
-            chosen.add(min(unique))
+            chosen[index] = min(unique)
         elif hot:
             ambiguous += 1
-    return sorted(chosen), ambiguous
+    return chosen, ambiguous
+
+
+def hot_section_symbols(link_map: Path, executed: set[str]) -> tuple[list[str], int]:
+    """The names `pick_names` chooses, sorted, and its ambiguous count."""
+    chosen, ambiguous = pick_names(text_sections(link_map), executed)
+    return sorted(chosen.values()), ambiguous
+
+
+def ordered_list(link_map: Path, startup: set[str], work: set[str]) -> tuple[list[str], list[str], int]:
+    """The names of the sections start-up ran, sorted; then those of the sections only the work ran, sorted; and
+    the ambiguous count of both together."""
+    sections = text_sections(link_map)
+    first, _ = pick_names(sections, startup)
+    every, ambiguous = pick_names(sections, startup | work)
+    rest = [name for index, name in every.items() if index not in first]
+    return sorted(first.values()), sorted(rest), ambiguous
 
 
 def main() -> int:
@@ -136,26 +193,17 @@ def main() -> int:
     profiled = work / "vigilante"
     subprocess.run(["objcopy", "--strip-debug", args.binary, str(profiled)], check=True)
     ca = make_ca(work, "ca")
-    cluster = FakeCluster(work / "cluster", linux=3)
-    vigilante = ProfiledVigilante(profiled, work / "run", config=healing_config(window="60s", interval="3s"),
-                                  cert=make_leaf(work, "server", ca),
-                                  extra_args=["--kubeconfig", str(cluster.kubeconfig)])
-    try:
-        vigilante.start(timeout=180)
-        exercise(cluster, vigilante, ca)
-        if vigilante.stop(timeout=300) != 0:
-            raise SystemExit(f"vigilante did not stop cleanly; its log:\n{vigilante.log_text()}")
-    finally:
-        vigilante.kill()
-        cluster.stop()
-    executed = executed_functions(vigilante.callgrind_out, profiled)
-    if not executed:
+    startup = profile_startup(profiled, work, ca)
+    cluster_work = profile_cluster_work(profiled, work, ca)
+    if not startup or not cluster_work:
         raise SystemExit(f"callgrind named no function of {profiled}; its output stays in {work}")
     shutil.rmtree(work)
-    symbols, ambiguous = hot_section_symbols(Path(args.map), executed)
-    Path(args.out).write_text(HEADER + "".join(f"{name}\n" for name in symbols))
-    print(f"{len(executed)} functions of vigilante ran, in {len(symbols)} sections listed and {ambiguous} left in "
-          f"place (only functions with shared names ran there); wrote {args.out}")
+    first, rest, ambiguous = ordered_list(Path(args.map), startup, cluster_work)
+    Path(args.out).write_text(HEADER + STARTUP_HEADER + "".join(f"{name}\n" for name in first)
+                              + WORK_HEADER + "".join(f"{name}\n" for name in rest))
+    print(f"{len(startup | cluster_work)} functions of vigilante ran, {len(startup)} of them at start; "
+          f"{len(first)} start-up sections and {len(rest)} more listed, {ambiguous} left in place "
+          f"(only functions with shared names ran there); wrote {args.out}")
     return 0
 
 
