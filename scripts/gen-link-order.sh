@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Writes Sources/vigilante/Link/hot-sections.order, the code sections release builds place first (see Package.swift):
-# builds the release binary the image ships with a linker map, runs it under valgrind's callgrind against the fake
-# API server doing a cluster's work, and lists one function of every section whose code ran. Run it again after
-# changes that move much code (a dependency, the toolchain); a stale list only costs memory, so CI does not.
+# builds the release binary the image ships with a linker map, runs it under valgrind's callgrind twice (a webhook-only
+# start, then a cluster's work against the fake API server), and lists one function of every section whose code ran,
+# start-up sections first. Run it again after changes that move much code (a dependency, the toolchain); a stale
+# list only costs memory, so CI does not.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export SWIFT_BACKTRACE=enable=no

@@ -8,7 +8,7 @@ import sys
 from chart_support import REPO_ROOT
 
 sys.path.insert(0, str(REPO_ROOT / "scripts" / "linkorder"))
-from hot_sections import hot_section_symbols, ordered_list  # noqa: E402
+from hot_sections import ordered_list  # noqa: E402
 
 LINK = REPO_ROOT / "Sources" / "vigilante" / "Link"
 
@@ -35,7 +35,7 @@ def test_one_name_per_section_that_ran_and_never_a_name_other_sections_share(tmp
     link_map = tmp_path / "vigilante.map"
     link_map.write_text(MAP)
     executed = {"$sSS5countSivg", "objectdestroyTm", "$s7Webhook15AdmissionReviewV4readyyF"}
-    symbols, ambiguous = hot_section_symbols(link_map, executed)
+    symbols, _, ambiguous = ordered_list(link_map, executed, set())
     # Swift.o and AdmissionReview ran, each by a name only it defines; in Steps only `objectdestroyTm` matches,
     # which three sections define: listing it would move all three, so Steps stays where it is.
     assert symbols == ["$s7Webhook15AdmissionReviewV4readyyF", "$sSS5countSivg"]

@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -91,18 +92,24 @@ def exercise(cluster: FakeCluster, vigilante: Vigilante, ca: Issued) -> None:
         time.sleep(0.5)
 
 
-def profile_startup(binary: Path, work: Path, ca: Issued) -> set[str]:
-    """The functions a webhook-only process runs from start to its first wait, and on SIGTERM."""
-    vigilante = ProfiledVigilante(binary, work / "startup", config={"tasks": {"snat": {"enabled": False}}},
-                                  cert=make_leaf(work, "startup-server", ca))
+def profiled_run(vigilante: ProfiledVigilante, binary: Path, work: Callable[[], None]) -> set[str]:
+    """Starts `vigilante`, runs `work`, stops it with SIGTERM, and returns the functions of `binary` that ran."""
     try:
         vigilante.start(timeout=180)
-        time.sleep(2)  # the certificate reloader's first check and the loops' first waits
-        if vigilante.stop(timeout=120) != 0:
+        work()
+        if vigilante.stop(timeout=300) != 0:
             raise SystemExit(f"vigilante did not stop cleanly; its log:\n{vigilante.log_text()}")
     finally:
         vigilante.kill()
     return executed_functions(vigilante.callgrind_out, binary)
+
+
+def profile_startup(binary: Path, work: Path, ca: Issued) -> set[str]:
+    """The functions a webhook-only process runs from start to its first wait, and on SIGTERM."""
+    vigilante = ProfiledVigilante(binary, work / "startup", config={"tasks": {"snat": {"enabled": False}}},
+                                  cert=make_leaf(work, "startup-server", ca))
+    # Two seconds: the certificate reloader's first check and the loops' first waits.
+    return profiled_run(vigilante, binary, lambda: time.sleep(2))
 
 
 def profile_cluster_work(binary: Path, work: Path, ca: Issued) -> set[str]:
@@ -112,14 +119,9 @@ def profile_cluster_work(binary: Path, work: Path, ca: Issued) -> set[str]:
                                   cert=make_leaf(work, "server", ca),
                                   extra_args=["--kubeconfig", str(cluster.kubeconfig)])
     try:
-        vigilante.start(timeout=180)
-        exercise(cluster, vigilante, ca)
-        if vigilante.stop(timeout=300) != 0:
-            raise SystemExit(f"vigilante did not stop cleanly; its log:\n{vigilante.log_text()}")
+        return profiled_run(vigilante, binary, lambda: exercise(cluster, vigilante, ca))
     finally:
-        vigilante.kill()
         cluster.stop()
-    return executed_functions(vigilante.callgrind_out, binary)
 
 
 def executed_functions(callgrind_out: Path, binary: Path) -> set[str]:
@@ -164,12 +166,6 @@ def pick_names(sections: list[list[str]], executed: set[str]) -> tuple[dict[int,
         elif hot:
             ambiguous += 1
     return chosen, ambiguous
-
-
-def hot_section_symbols(link_map: Path, executed: set[str]) -> tuple[list[str], int]:
-    """The names `pick_names` chooses, sorted, and its ambiguous count."""
-    chosen, ambiguous = pick_names(text_sections(link_map), executed)
-    return sorted(chosen.values()), ambiguous
 
 
 def ordered_list(link_map: Path, startup: set[str], work: set[str]) -> tuple[list[str], list[str], int]:
