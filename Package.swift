@@ -2,7 +2,7 @@
 import PackageDescription
 
 /// Every target opts into the same upcoming features: with internal imports by default a type of another target
-/// in a public signature needs a `public import`, which keeps the dependency arrows of STYLE.md §1 visible.
+/// in a public signature needs a `public import`, which keeps the dependency arrows between targets (README, "Layout") visible.
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("InternalImportsByDefault"),
@@ -210,7 +210,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KubernetesTests",
-            dependencies: ["Kubernetes"],
+            dependencies: ["Kubernetes", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

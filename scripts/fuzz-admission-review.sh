@@ -2,7 +2,7 @@
 # Fuzzes the AdmissionReview decoder (and the answer encoder) with libFuzzer and AddressSanitizer.
 #   scripts/fuzz-admission-review.sh [seconds]     (default 60)
 # Builds the Kubernetes models as their own module and the webhook's decoder with Fuzz/AdmissionReviewFuzz into
-# .build-fuzz/admission-review/, seeds the corpus with the shared fixtures, and exits non-zero on a crash
+# .build-fuzz/admission-review/, seeds the corpus with the AdmissionReviews of Tests/Fixtures, and exits non-zero on a crash
 # (the input is saved there as crash-*; replay it with: .build-fuzz/admission-review/fuzz <file>).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,10 +22,7 @@ swiftc "${fuzz_swift_flags[@]}" -module-name AdmissionReviewFuzz -I "$out" \
     "$out/Kubernetes.o" -o "$out/fuzz"
 
 # Seeds: real reviews (other kinds) and Kubernetes' own test data, so the fuzzer starts from real shapes.
-fixtures=../shared/fixtures
-if [ -d "$fixtures" ]; then
-    cp "$fixtures"/k8s-testdata/admission.k8s.io.*.json "$fixtures"/real/admissionreview-*.json "$corpus/"
-fi
+cp Tests/Fixtures/k8s-testdata/admission.k8s.io.*.json Tests/Fixtures/real/admissionreview-*.json "$corpus/"
 printf '%s' '{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u","kind":{"group":"","version":"v1","kind":"Node"},"operation":"UPDATE","subResource":"status","object":{"metadata":{"name":"n","labels":{"kubernetes.io/os":"windows"}},"status":{"conditions":[{"type":"Ready","status":"True"}]}}}}' >"$corpus/seed-node"
 
 run_fuzzer "$out" "$corpus" -max_len=65536

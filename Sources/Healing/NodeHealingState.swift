@@ -48,7 +48,8 @@ public struct NodeHealingState: Sendable, Equatable {
         public var leftHealing = false
     }
 
-    /// Takes a new snapshot of the node (from the webhook or a resync) and applies the SPEC's rules.
+    /// Takes a new snapshot of the node (from the webhook or a resync) and applies the rules of the README's
+    /// "Healing" section.
     public mutating func observe(_ snapshot: Node, now: Date, window: Duration) -> Observation {
         node = snapshot
         var observation = Observation()

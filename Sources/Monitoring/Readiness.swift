@@ -1,6 +1,6 @@
 import Synchronization
 
-/// What `/readyz` reports: ready once every registered condition is met (for the SPEC: the certificate is
+/// What `/readyz` reports: ready once every registered condition is met (for `vigilante run`: the certificate is
 /// loaded and the first node sync has finished). Conditions are registered unmet and marked met once.
 public final class Readiness: Sendable {
     private let conditions = Mutex<[(name: String, isMet: Bool)]>([])

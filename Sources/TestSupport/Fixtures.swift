@@ -1,12 +1,12 @@
 public import Foundation
 
-/// The shared test fixtures (`../shared/fixtures` beside the repository): real Kubernetes objects.
+/// Real Kubernetes objects committed in `Tests/Fixtures/` (sources and licences in its README).
 public enum Fixtures {
     public static let repositoryRoot = URL(filePath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     public static var directory: URL {
-        repositoryRoot.deletingLastPathComponent().appending(path: "shared/fixtures")
+        repositoryRoot.appending(path: "Tests/Fixtures")
     }
 
     /// The bytes of `relativePath` under the fixtures directory, e.g. `real/aks-linux-nodelist-ubuntu1804-2021.json`.

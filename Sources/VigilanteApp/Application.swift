@@ -11,7 +11,8 @@ import Webhook
 /// SIGTERM or SIGINT, so the webhook drains first while health and metrics answer until the end.
 public struct Application: Sendable {
     public let configuration: VigilanteConfiguration
-    /// The kubeconfig given with `--kubeconfig`, if any; the cluster config loader resolves the SPEC's order.
+    /// The kubeconfig given with `--kubeconfig`, if any; otherwise the cluster config loader
+    /// searches `KUBECONFIG`, `~/.kube/config` and the in-cluster service account.
     public let kubeconfigPath: String?
     private let logger: Logger
 

@@ -1,6 +1,7 @@
 import Kubernetes
 
-/// The AdmissionReview answer, in the version the request used: always allowed, same uid (SPEC).
+/// The AdmissionReview answer, in the version the request used: always allowed, same uid: a node
+/// operation is never blocked by this product.
 enum AdmissionResponse {
     /// Written as bytes straight into one buffer: this runs for every review, and building it through String
     /// interpolation cost more instructions than reading the review's envelope.

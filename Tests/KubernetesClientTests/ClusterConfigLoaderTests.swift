@@ -3,7 +3,7 @@ import KubernetesClient
 import TestSupport
 import Testing
 
-/// The SPEC's order of cluster configs: --kubeconfig, KUBECONFIG, ~/.kube/config, in-cluster.
+/// The order of cluster configs (README, "Kubernetes access"): --kubeconfig, KUBECONFIG, ~/.kube/config, in-cluster.
 @Suite struct ClusterConfigLoaderTests {
     static func kubeconfig(server: String) -> String {
         KubeconfigTests.kubeconfig(cluster: ["server: \(server)"], user: ["token: t"])

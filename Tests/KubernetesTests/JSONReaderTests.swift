@@ -1,5 +1,6 @@
 import Foundation
 import Kubernetes
+import TestSupport
 import Testing
 
 @Suite struct JSONReaderTests {
@@ -57,7 +58,7 @@ import Testing
     }
 
     @Test func node_fromKubernetesTestdata_keepsOnlyWhatHealingReads() throws {
-        let data = [UInt8](try Data(contentsOf: fixture("k8s-testdata/core.v1.Node.json")))
+        let data = [UInt8](try Fixtures.data("k8s-testdata/core.v1.Node.json"))
         let node = try JSONReader.read(data) { (reader: inout JSONReader) throws(JSONReadError) in
             try Node(reading: &reader)
         }
@@ -68,7 +69,7 @@ import Testing
     }
 
     @Test func realAKSNodeList_itemsDecode() throws {
-        let data = [UInt8](try Data(contentsOf: fixture("real/aks-linux-nodelist-ubuntu1804-2021.json")))
+        let data = [UInt8](try Fixtures.data("real/aks-linux-nodelist-ubuntu1804-2021.json"))
         var nodes: [Node] = []
         try JSONReader.read(data) { (reader: inout JSONReader) throws(JSONReadError) in
             try reader.readObject { (key: JSONKey, reader: inout JSONReader) throws(JSONReadError) in
@@ -83,11 +84,6 @@ import Testing
         #expect(nodes[0].isReady)
         #expect(!nodes[0].isWindows)
         #expect(nodes[0].status?.conditions?.count == 18)
-    }
-
-    private func fixture(_ path: String) -> URL {
-        URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appending(path: "shared/fixtures/\(path)")
     }
 }
 

@@ -3,7 +3,7 @@ import Kubernetes
 import Testing
 import VigilanteApp
 
-/// Every key of the SPEC read from a file.
+/// Every configuration key of the README read from a file.
 @Suite struct ConfigurationKeysTests {
     @Test func everyKey_isReadFromTheFile() throws {
         let loaded = try load(

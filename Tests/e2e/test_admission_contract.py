@@ -1,5 +1,5 @@
 """The admission contract as the API server sees it: every review, in v1 and v1beta1, for a node's CREATE, UPDATE
-and status UPDATE, and every AdmissionReview of the shared fixtures, is allowed with its uid in the version it was
+and status UPDATE, and every AdmissionReview of Tests/Fixtures, is allowed with its uid in the version it was
 asked in, over one kept-alive HTTPS connection, by the release binary healing a (fake) cluster."""
 
 from __future__ import annotations
@@ -9,13 +9,9 @@ import json
 import pytest
 
 from fake_cluster import admission_review, windows_node
-from integration_support import expected_answer, find_fixtures_dir, metric, scrape
+from integration_support import FIXTURES_DIR as FIXTURES, expected_answer, fixture_reviews, metric, scrape
 
-FIXTURES = find_fixtures_dir()
-FIXTURE_REVIEWS = sorted(
-    [p.relative_to(FIXTURES).as_posix() for p in (FIXTURES / "k8s-testdata").glob("admission.k8s.io.*.json")]
-    + [p.relative_to(FIXTURES).as_posix() for p in (FIXTURES / "real").glob("admissionreview-*.json")]
-) if FIXTURES else []
+FIXTURE_REVIEWS = fixture_reviews()
 
 VERSIONS = ["admission.k8s.io/v1", "admission.k8s.io/v1beta1"]
 # (operation, subresource): a node registering, a node's spec or labels changing, and the kubelet's status
@@ -41,14 +37,8 @@ def test_a_node_review_is_allowed_with_its_uid_in_the_version_it_was_asked_in(
     assert answer == expected_answer(api_version, uid)
 
 
-def test_the_shared_fixtures_are_there() -> None:
-    assert FIXTURES is not None, \
-        "the shared fixtures are missing: looked in ../shared/fixtures and /work/shared/fixtures"
-    assert len(FIXTURE_REVIEWS) >= 6, f"expected the 2 Kubernetes and 4 real AdmissionReviews, found {FIXTURE_REVIEWS}"
-
-
 @pytest.mark.parametrize("name", FIXTURE_REVIEWS)
-def test_every_shared_fixture_review_is_allowed_with_its_uid_and_version(healing_webhook, caller_for, name) -> None:
+def test_every_fixture_review_is_allowed_with_its_uid_and_version(healing_webhook, caller_for, name) -> None:
     # Sent byte for byte as stored: the real captures are the API server's own serialization.
     body = (FIXTURES / name).read_bytes()
     document = json.loads(body)

@@ -1,4 +1,4 @@
-"""Every error status of the SPEC, through the API-server-like caller: 400 for a body that is not an AdmissionReview,
+"""Every error status of the README's "Endpoints" section, through the API-server-like caller: 400 for a body that is not an AdmissionReview,
 404 for an unknown path, 405 for a wrong method, 413 over webhook.max_body_bytes, 415 for a wrong content type.
 Each comes with a message, and the caller's next review is answered: on the same connection, or on a new one when
 the error answer said `Connection: close`."""

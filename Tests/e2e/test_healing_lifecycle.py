@@ -1,4 +1,4 @@
-"""The whole healing life cycle of the SPEC, played once against the fake API server and then checked behaviour by
+"""The whole healing life cycle of the README's "Healing" section, played once against the fake API server and then checked behaviour by
 behaviour: a Windows node joins NotReady (CREATE callback), turns Ready (nodes/status UPDATE callback), gets a
 probe pod at once and a fresh one every interval, and is marked healed when the window is over."""
 
@@ -89,7 +89,7 @@ def test_a_windows_node_that_joins_not_ready_gets_no_probe_pod(story: Story) -> 
 
 def test_the_first_probe_pod_comes_from_the_ready_callback_not_from_a_resync(story: Story) -> None:
     # The resync is 5 min away, so a pod within seconds can only come from the callback. How fast it comes (the
-    # SPEC's "within a second") is measured by scripts/bench.sh healing, not asserted here.
+    # README's "right away") is measured by scripts/bench.sh healing, not asserted here.
     assert story.first_pod_after_seconds < 30, f"first probe pod after {story.first_pod_after_seconds:.2f} s"
 
 

@@ -612,13 +612,17 @@ def negotiated_cipher(output: str) -> str | None:
 # Admission reviews
 
 
-def find_fixtures_dir() -> Path | None:
-    """The shared fixtures: ../shared/fixtures beside the repository (CI), else /work/shared/fixtures."""
-    for candidate in (REPO_ROOT.parent / "shared" / "fixtures", Path("/work/shared/fixtures")):
-        if (candidate / "k8s-testdata").is_dir():
-            return candidate
-    return None
+FIXTURES_DIR = REPO_ROOT / "Tests" / "Fixtures"
 
+
+def fixture_reviews() -> list[str]:
+    """The AdmissionReviews of Tests/Fixtures (Kubernetes' test data and real captures), relative to FIXTURES_DIR.
+    Raises when they are missing, so that a test parametrised with them cannot silently run zero cases."""
+    names = sorted([p.relative_to(FIXTURES_DIR).as_posix() for p in FIXTURES_DIR.glob("k8s-testdata/admission.k8s.io.*.json")]
+                   + [p.relative_to(FIXTURES_DIR).as_posix() for p in FIXTURES_DIR.glob("real/admissionreview-*.json")])
+    if len(names) < 6:
+        raise FileNotFoundError(f"expected the 2 Kubernetes and 4 real AdmissionReviews in {FIXTURES_DIR}, found {names}")
+    return names
 
 
 def review(uid: str = "7f0a3f4e-4c3e-4a3b-9d1e-000000000001", api_version: str = "admission.k8s.io/v1",

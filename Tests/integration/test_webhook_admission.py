@@ -9,13 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from integration_support import REPO_ROOT, PKI, Vigilante, expected_answer, find_fixtures_dir
+from integration_support import FIXTURES_DIR as FIXTURES, PKI, Vigilante, expected_answer, fixture_reviews
 
-FIXTURES = find_fixtures_dir()
-REVIEW_FILES = sorted(
-    [p.relative_to(FIXTURES).as_posix() for p in (FIXTURES / "k8s-testdata").glob("admission.k8s.io.*.json")]
-    + [p.relative_to(FIXTURES).as_posix() for p in (FIXTURES / "real").glob("admissionreview-*.json")]
-) if FIXTURES else []
+REVIEW_FILES = fixture_reviews()
 
 
 def curl_post(pki: PKI, port: int, body_file: Path, host: str = "localhost") -> tuple[int, dict[str, str], bytes]:
@@ -63,10 +59,3 @@ def test_every_fixture_review_is_allowed_with_its_uid_and_version(
     status, _, answer = curl_post(pki, server.webhook_port, path)
     assert status == 200, answer
     assert json.loads(answer) == expected_answer(document["apiVersion"], document["request"]["uid"])
-
-
-def test_the_shared_fixtures_are_there() -> None:
-    assert FIXTURES is not None, (
-        f"the shared fixtures are missing: looked in {REPO_ROOT.parent / 'shared' / 'fixtures'} "
-        "and /work/shared/fixtures")
-    assert len(REVIEW_FILES) >= 6, f"expected the 2 Kubernetes and 4 real AdmissionReviews, found {REVIEW_FILES}"

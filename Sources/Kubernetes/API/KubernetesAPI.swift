@@ -1,4 +1,4 @@
-/// The calls this product makes to the Kubernetes API, and nothing else (SPEC "Kubernetes access").
+/// The calls this product makes to the Kubernetes API, and nothing else (README, "Kubernetes access").
 ///
 /// The healing code is written against this protocol; `CurlKubernetesClient` implements it over HTTPS and tests
 /// use an in-memory fake. Every call fails with a `KubernetesError` naming the call; 404 (`notFound`) and 409

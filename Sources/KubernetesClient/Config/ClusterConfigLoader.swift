@@ -1,6 +1,6 @@
 import Foundation
 
-/// Finds the cluster config in the SPEC's order: the `--kubeconfig` path, `KUBECONFIG`, `~/.kube/config`, then
+/// Finds the cluster config in this order: the `--kubeconfig` path, `KUBECONFIG`, `~/.kube/config`, then
 /// the in-cluster service account. The first source that exists is used, and an error in it is reported, not
 /// skipped: a broken kubeconfig must not silently fall through to another cluster.
 public struct ClusterConfigLoader: Sendable {

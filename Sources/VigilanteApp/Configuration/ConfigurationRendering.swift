@@ -125,7 +125,7 @@ extension VigilanteConfiguration {
 
 }
 
-/// The paths each listener serves (SPEC, "Ports and endpoints").
+/// The paths each listener serves (README, "Endpoints").
 public enum Endpoints {
     public static let validatePath = "/validate"
     public static let webhookPaths = [validatePath, "/healthz", "/readyz", "/health"]

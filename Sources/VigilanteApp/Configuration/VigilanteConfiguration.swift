@@ -1,6 +1,7 @@
 public import Kubernetes
 
-/// The whole configuration of `vigilante run`, with the SPEC's defaults.
+/// The whole configuration of `vigilante run`, with the defaults the README's
+/// configuration table documents.
 ///
 /// Where a value comes from, lowest precedence first: these defaults, `/etc/vigilante/config/conf.yaml`,
 /// `./config/conf.yaml` (or only the file given with `--config`), then command-line flags.

@@ -1,4 +1,4 @@
-"""AKS Linux nodes shaped like a real `GET /api/v1/nodes` item (see shared/fixtures/real/aks-linux-nodelist-*):
+"""AKS Linux nodes shaped like a real `GET /api/v1/nodes` item (see Tests/Fixtures/real/aks-linux-nodelist-*):
 28 labels, 2 annotations, providerID and podCIDR, 10-14 conditions (node-problem-detector adds 6-10),
 50 images and managedFields from five managers; 10-15 KB of compact JSON each."""
 

@@ -69,7 +69,6 @@ def start_server(tmp_path):
 
 
 def fixture_path(*parts: str) -> str:
-    """A file of shared/fixtures, which lies beside the repository (not committed); '' when absent."""
-    repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-    path = os.path.join(os.path.dirname(repo), "shared", "fixtures", *parts)
-    return path if os.path.exists(path) else ""
+    """A file of the repository's Tests/Fixtures (sources in its README)."""
+    tests = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    return os.path.join(tests, "Fixtures", *parts)

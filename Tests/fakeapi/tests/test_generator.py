@@ -48,7 +48,6 @@ def test_deterministic_and_options():
     assert generate(1001, 0)[-1]["metadata"]["name"].startswith("aks-nodepool2-")  # AKS pools hold at most 1,000 nodes
 
 
-@pytest.mark.skipif(not REAL_LIST, reason="shared/fixtures is not beside the repository")
 def test_same_shape_as_the_real_aks_node(nodes):
     with open(REAL_LIST, encoding="utf-8") as f:
         real = json.load(f)["items"][0]
