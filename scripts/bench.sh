@@ -14,6 +14,8 @@ cd "$(dirname "$0")/.."
 what=${1:-webhook}
 shift || true
 scratch=${BENCH_SCRATCH_PATH:-.build-static}
+bash scripts/setup.sh
+export PATH="$PWD/.venv/bin:$PATH"  # the pinned Python packages (scripts/setup.sh)
 build() {
     swift build -c release --static-swift-stdlib --scratch-path "$scratch" --product vigilante 2>&1 | tail -n 1
 }
@@ -27,12 +29,10 @@ case $what in
         ;;
     nodes)
         command -v kubectl >/dev/null || { echo "bench: kubectl is needed on PATH" >&2; exit 2; }
-        python3 -c "import cryptography" 2>/dev/null || pip install -q -r Tests/fakeapi/requirements.txt
         build
         exec python3 scripts/bench/bench_list_nodes.py --binary "$scratch/release/vigilante" "$@"
         ;;
     healing)
-        python3 -c "import cryptography" 2>/dev/null || pip install -q -r Tests/fakeapi/requirements.txt
         build
         exec python3 scripts/bench/bench_healing.py --binary "$scratch/release/vigilante" "$@"
         ;;

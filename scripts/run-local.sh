@@ -24,6 +24,7 @@ done
 say() { printf '%s  %s\n' "$(date +%H:%M:%S)" "$*"; }
 
 bash scripts/setup.sh
+export PATH="$PWD/.venv/bin:$PATH"  # the pinned Python packages (scripts/setup.sh)
 say "building vigilante (release)"
 swift build -c release --product vigilante 2>&1 | tail -n 1
 binary=.build/release/vigilante

@@ -5,6 +5,7 @@ cd "$(dirname "$0")/.."
 export SWIFT_BACKTRACE=enable=no  # a crashed test must not leave the backtracer holding a pipe open
 
 bash scripts/setup.sh
+export PATH="$PWD/.venv/bin:$PATH"  # the pinned Python packages (scripts/setup.sh)
 
 failures=()
 step() {

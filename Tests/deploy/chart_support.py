@@ -153,8 +153,7 @@ def run(command: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, capture_output=True, text=True, timeout=kwargs.pop("timeout", 120), **kwargs)
 
 
-TOOLS_HINT = ("python3 -m venv .venv-deploy-tools && "
-              ".venv-deploy-tools/bin/pip install -r Tests/deploy/requirements-tools.txt")
+TOOLS_HINT = "bash scripts/setup.sh"
 
 
 def tools_venv_program(name: str) -> str:
