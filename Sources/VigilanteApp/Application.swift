@@ -59,11 +59,10 @@ public struct Application: Sendable {
         HealthEndpoints.addHealth(to: &metricsRouter, readiness: readiness)
         HealthEndpoints.addMetrics(
             to: &metricsRouter, registry: metrics.registry, extraExposition: metrics.extraExposition)
-        // No busy polling: Prometheus scrapes every few seconds, so polling for its next request only burns CPU.
         services.append(
             makeServer(
                 "metrics", port: configuration.metrics.port, router: metricsRouter,
-                tls: configuration.metrics.tls ? reloader : nil, busyPoll: .zero,
+                tls: configuration.metrics.tls ? reloader : nil,
                 observer: metrics.metricsListener))
 
         if let reloader {
@@ -90,7 +89,7 @@ public struct Application: Sendable {
         services.append(
             makeServer(
                 "webhook", port: configuration.webhookPort, router: webhookRouter,
-                tls: configuration.tls ? reloader : nil, busyPoll: configuration.webhook.busyPoll,
+                tls: configuration.tls ? reloader : nil,
                 observer: metrics.webhookListener))
 
         try await ServiceRunner.run(services, loopEnds: loopEnds, logger: logger)
@@ -124,11 +123,10 @@ public struct Application: Sendable {
     }
 
     private func makeServer(
-        _ name: String, port: Int, router: HTTPRouter, tls reloader: CertificateReloader?, busyPoll: Duration,
+        _ name: String, port: Int, router: HTTPRouter, tls reloader: CertificateReloader?,
         observer: HTTPServerObserver
     ) -> HTTPServerService {
         var serverConfiguration = HTTPServerConfiguration(port: port)
-        serverConfiguration.busyPollWindow = busyPoll
         serverConfiguration.maxBodyBytes = configuration.webhook.maxBodyBytes
         var contextSource: (@Sendable () -> TLSContext)?
         if let reloader {

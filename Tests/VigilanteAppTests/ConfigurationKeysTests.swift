@@ -17,7 +17,6 @@ import VigilanteApp
               key_file: /certs/a.key
               client_ca_file: /certs/ca.crt
               max_body_bytes: 4Mi
-              busy_poll: 250us
             metrics:
               port: 9090
               tls: true
@@ -55,7 +54,6 @@ import VigilanteApp
         #expect(config.webhook.keyFile == "/certs/a.key")
         #expect(config.webhook.clientCAFile == "/certs/ca.crt")
         #expect(config.webhook.maxBodyBytes == 4 * 1024 * 1024)
-        #expect(config.webhook.busyPoll == .microseconds(250))
         #expect(config.metrics.port == 9090)
         #expect(config.metrics.tls)
         #expect(config.kubernetes.qps == 7.5)

@@ -244,7 +244,6 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
                 processBufferedRequests()
                 // Bytes OpenSSL already decrypted do not wake epoll again.
                 if phase == .reading, let tls, tls.hasBufferedData { readAvailable() }
-                if phase == .reading { loop.expectInputSoon() }
             } else {
                 // When the client said this was its last request (RFC 9112 §9.6) and nothing it sent is left
                 // unread, here or in the kernel, close now, as nginx does: no lingering wait, no wake-ups, no

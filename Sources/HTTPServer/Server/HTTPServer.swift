@@ -45,7 +45,7 @@ public final class HTTPServer: Sendable {
         for index in 0..<max(1, configuration.loopCount) {
             let fd = try Socket.listen(host: configuration.host, port: port, backlog: configuration.backlog)
             if index == 0 { port = try Socket.localPort(fd) }
-            let loop = try EventLoop(busyPollWindow: configuration.busyPollWindow)
+            let loop = try EventLoop()
             loops.append(loop)
             listeners.append(
                 ListenerLoop(

@@ -24,10 +24,6 @@ public struct HTTPServerConfiguration: Sendable {
     /// A kept-alive connection with no request is closed after this. Longer than the API server's own idle
     /// timeout (90 s), so it is always the client that closes an idle connection, never racing a new request.
     public var idleTimeout: Duration = .seconds(120)
-    /// After answering a request on a connection that stays open, a loop polls this long for the client's next
-    /// request before it sleeps: a sleeping loop answers tens of microseconds later on a virtual machine. Costs
-    /// at most this much CPU per answer; zero turns it off.
-    public var busyPollWindow: Duration = .microseconds(100)
     /// On shutdown, requests in flight get this long to finish before their connections are closed.
     public var shutdownGracePeriod: Duration = .seconds(10)
 

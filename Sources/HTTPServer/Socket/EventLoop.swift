@@ -22,14 +22,10 @@ final class EventLoop: @unchecked Sendable {
     private let pending = Mutex<[@Sendable () -> Void]>([])
     private let isStopped = Atomic<Bool>(false)
     private var thread = pthread_t()
-    /// How long the loop polls without sleeping after `expectInputSoon()`; zero sleeps at once.
-    private let busyPollWindow: Duration
-    private var isInputExpectedSoon = false
     /// Scratch space for reads: one buffer per loop, as a loop reads one socket at a time.
     let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
 
-    init(busyPollWindow: Duration = .zero) throws(SocketError) {
-        self.busyPollWindow = busyPollWindow
+    init() throws(SocketError) {
         epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
         guard epoll >= 0 else { throw .lastError("epoll_create1") }
         wakeup = eventfd(0, Int32(EFD_NONBLOCK) | Int32(EFD_CLOEXEC))
@@ -94,15 +90,6 @@ final class EventLoop: @unchecked Sendable {
         handlers[fd] = nil
     }
 
-    /// Asks the loop to poll, without sleeping, for up to its busy-poll window before it next waits for events.
-    /// A connection calls it after answering a request on a connection that stays open: a client that
-    /// reuses its connection (the API server does) often sends the next request within microseconds, and a
-    /// thread woken from sleep answers it tens of microseconds later on a virtual machine, where waking an
-    /// idle CPU is costly. Polling briefly instead trades a little CPU for that latency.
-    func expectInputSoon() {
-        isInputExpectedSoon = true
-    }
-
     /// Runs `action` on the loop once `deadline` has passed.
     func schedule(at deadline: ContinuousClock.Instant, _ action: @escaping () -> Void) {
         _ = timers.add(deadline: deadline, action: action)
@@ -113,14 +100,7 @@ final class EventLoop: @unchecked Sendable {
         let events = UnsafeMutablePointer<epoll_event>.allocate(capacity: capacity)
         defer { events.deallocate() }
         while !isStopped.load(ordering: .relaxed) {
-            var count: Int32 = 0
-            if isInputExpectedSoon {
-                isInputExpectedSoon = false
-                count = pollBriefly(events, capacity: Int32(capacity))
-            }
-            if count == 0 {
-                count = epoll_wait(epoll, events, Int32(capacity), timers.millisecondsUntilNext(now: .now))
-            }
+            let count = epoll_wait(epoll, events, Int32(capacity), timers.millisecondsUntilNext(now: .now))
             for i in 0..<Int(max(count, 0)) {
                 let fd = events[i].data.fd
                 if fd == wakeup {
@@ -134,17 +114,6 @@ final class EventLoop: @unchecked Sendable {
             for action in timers.takeDue(now: .now) { action() }
         }
         runPendingTasks()
-    }
-
-    /// Polls epoll without sleeping until an event arrives or the busy-poll window ends; returns the event count.
-    private func pollBriefly(_ events: UnsafeMutablePointer<epoll_event>, capacity: Int32) -> Int32 {
-        guard busyPollWindow > .zero else { return 0 }
-        let end = ContinuousClock.now + busyPollWindow
-        repeat {
-            let count = epoll_wait(epoll, events, capacity, 0)
-            if count != 0 { return count }
-        } while ContinuousClock.now < end
-        return 0
     }
 
     private func runPendingTasks() {

@@ -16,7 +16,6 @@ extension VigilanteConfiguration {
             ("webhook.key_file", webhook.keyFile),
             ("webhook.client_ca_file", webhook.clientCAFile ?? ""),
             ("webhook.max_body_bytes", "\(webhook.maxBodyBytes)"),
-            ("webhook.busy_poll", format(webhook.busyPoll)),
             ("metrics.port", "\(metrics.port)"),
             ("metrics.tls", "\(metrics.tls)"),
             ("kubernetes.qps", Self.formatNumber(kubernetes.qps)),
@@ -61,7 +60,7 @@ extension VigilanteConfiguration {
                 "webhook": [
                     "port": webhookPort, "cert_file": webhook.certFile, "key_file": webhook.keyFile,
                     "client_ca_file": webhook.clientCAFile.map { $0 as Any } ?? NSNull(),
-                    "max_body_bytes": webhook.maxBodyBytes, "busy_poll": format(webhook.busyPoll),
+                    "max_body_bytes": webhook.maxBodyBytes,
                 ] as [String: Any],
                 "metrics": ["port": metrics.port, "tls": metrics.tls] as [String: Any],
                 "kubernetes": ["qps": kubernetes.qps, "burst": kubernetes.burst] as [String: Any],

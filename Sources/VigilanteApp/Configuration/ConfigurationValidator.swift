@@ -8,8 +8,6 @@ struct ConfigurationValidator {
     /// Smaller than a Node review of a real cluster.
     static let minimumBodyBytes = 64 * 1024
     static let maximumBodyBytes = 1 << 30
-    /// Longer polls only burn CPU: a client reusing its connection answers within this or not soon at all.
-    static let maximumBusyPoll: Duration = .milliseconds(1)
 
     let configuration: VigilanteConfiguration
     let origins: [String: SourceLocation]
@@ -63,9 +61,6 @@ struct ConfigurationValidator {
             "webhook.max_body_bytes",
             "\(config.webhook.maxBodyBytes)",
             "must be from \(Self.minimumBodyBytes) (64Ki) to \(Self.maximumBodyBytes) (1Gi)")
-        check(
-            config.webhook.busyPoll <= Self.maximumBusyPoll, "webhook.busy_poll", format(config.webhook.busyPoll),
-            "must be at most \(format(Self.maximumBusyPoll)); 0s turns busy polling off")
         let needsCertificate = config.tls || config.metrics.tls
         check(
             !needsCertificate || !config.webhook.certFile.isEmpty, "webhook.cert_file", "",

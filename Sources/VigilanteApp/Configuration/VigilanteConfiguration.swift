@@ -32,10 +32,6 @@ public struct VigilanteConfiguration: Sendable, Equatable {
         /// limit), so 8 MiB holds two of the largest objects with room for the envelope, while still bounding
         /// what one client can make the server buffer.
         public var maxBodyBytes = 8 * 1024 * 1024
-        /// After answering on a kept-alive connection, poll this long for the API server's next request before
-        /// sleeping: on a virtual machine a sleeping thread wakes tens of microseconds late. Costs at most this
-        /// much CPU per answer; zero turns it off (CPU-limited pods, where every spin counts against the quota).
-        public var busyPoll: Duration = .microseconds(100)
 
         public init() {}
     }
