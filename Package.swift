@@ -2,28 +2,21 @@
 import PackageDescription
 
 /// Every target opts into the same upcoming features: with internal imports by default a type of another target
-/// in a public signature needs a `public import`, which keeps the dependency arrows between targets (README, "Layout") visible.
+/// in a public signature needs a `public import`, which keeps the dependency arrows between targets visible.
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("InternalImportsByDefault"),
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
-/// Release builds on Linux link with lld, for four memory savings. Idle RSS of the static binary started cold (its
-/// file dropped from the page cache first, as in a new pod), medians of 5 starts: 28.9 MiB before, 19.6 after (with
-/// two start-up fixes: a synchronous entry point, flag values without Yams' regular expressions).
-/// - Relative relocations packed (DT_RELR, which Debian 12's glibc 2.36 applies): 1.9 MB of relocation records, read
-///   once at start, become 34 KB (-1.9 MiB).
-/// - The code that runs at start placed first, then the code that runs per request and while healing, by the list of
-///   their sections that `scripts/gen-link-order.sh` writes into `Link/hot-sections.order` (-2.7 MiB, and -0.8 MiB
-///   more for start-up first). The kernel maps up to 64 KiB of cached file around each page a process touches, so
-///   scattered code costs up to 16 pages a page. A stale list only costs memory: the linker skips names that no
-///   longer exist.
+/// Release builds on Linux link with lld, for three memory savings that each cost one flag (figures in
+/// docs/performance.md; deploy/check-static-build.sh fails when one is missing):
+/// - relative relocations packed (DT_RELR, which Debian 12's glibc applies): the loader reads a few KB of them at
+///   start instead of megabytes;
 /// - libstdc++, which the Swift runtime needs, taken from its static archive through the linker script
-///   `Link/libstdc++.so`, so that only the part used is mapped (-1.1 MiB).
-/// - No symbol exported (the Swift driver asks for `-export-dynamic`; no library looks a symbol up in the binary):
-///   the dynamic symbol table drops from 6,357 symbols to 555, and the loader, which searches the executable first
-///   for every symbol a library needs, no longer reads 0.4 MiB of it (-0.45 MiB).
+///   `Link/libstdc++.so`, so that only the part used is mapped;
+/// - no symbol exported (the Swift driver asks for `-export-dynamic`, but no library looks a symbol up in the
+///   binary), so the loader does not search the executable's large dynamic symbol table for every library symbol.
 let linkInputs = "\(Context.packageDirectory)/Sources/vigilante/Link"
 let releaseLinkerSettings: [LinkerSetting] = [
     .unsafeFlags(
@@ -31,8 +24,6 @@ let releaseLinkerSettings: [LinkerSetting] = [
             "-use-ld=lld",
             "-L\(linkInputs)",
             "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
-            "-Xlinker", "--symbol-ordering-file=\(linkInputs)/hot-sections.order",
-            "-Xlinker", "--no-warn-symbol-ordering",
             "-Xlinker", "--no-export-dynamic",
         ],
         .when(platforms: [.linux], configuration: .release)
