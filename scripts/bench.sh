@@ -3,7 +3,8 @@
 # image ships first (Swift runtime linked in, as deploy/Dockerfile does), into $BENCH_SCRATCH_PATH (default
 # .build-static, shared with deploy/check-static-build.sh): its memory figures are the ones a pod shows.
 #   scripts/bench.sh webhook [--rounds N] [--seconds S] [--modes abc] [--soak SECONDS]
-#       wrk POSTing a ~20 KB AdmissionReview over TLS, against nginx-light on the same certificate.
+#       wrk POSTing a ~20 KB AdmissionReview over TLS, against nginx-light on the same certificate, then a
+#       soak (120 s by default) sampling RSS; prints the memory targets (idle < 32 MiB, loaded < 64 MiB and flat).
 #   scripts/bench.sh nodes [--rounds N] [--nodes N] [--chunk-size N]
 #       `vigilante nodes` against `kubectl get nodes -o name` listing 5,000 nodes from the fake API server.
 #   scripts/bench.sh healing [--windows N] [--linux N] [--window SECONDS] [--interval SECONDS]

@@ -4,7 +4,10 @@ AdmissionReview over TLS, in three modes, interleaved rounds, medians reported s
   (a) keep-alive, 32 connections   (b) one connection   (c) a new connection per request
 
 Server CPU per request comes from /proc/<pid>/stat (utime + stime of the server process, or of all nginx
-processes), divided by the requests wrk completed. Peak RSS is VmHWM. Run through scripts/bench.sh."""
+processes), divided by the requests wrk completed. Peak RSS is VmHWM. Run through scripts/bench.sh.
+
+Targets (printed as met or missed at the end, never asserted): idle RSS under 32 MiB; RSS under load under 64 MiB
+and flat over the soak (its last sample within 10 % of its first); latency printed beside nginx's of the same run."""
 import argparse
 import json
 import os
@@ -174,13 +177,32 @@ def run_wrk(port, mode, seconds, body_file):
     return json.loads(line[-1])
 
 
+IDLE_RSS_TARGET_MIB = 32
+LOADED_RSS_TARGET_MIB = 64
+
+
+def print_targets(idle_mib, loaded_mib, soak_samples):
+    verdict = lambda met: "met" if met else "MISSED"
+    print("\ntargets:")
+    print(f"  idle RSS {idle_mib:.1f} MiB < {IDLE_RSS_TARGET_MIB} MiB: {verdict(idle_mib < IDLE_RSS_TARGET_MIB)}")
+    print(f"  RSS under load {loaded_mib:.1f} MiB < {LOADED_RSS_TARGET_MIB} MiB: "
+          f"{verdict(loaded_mib < LOADED_RSS_TARGET_MIB)}")
+    if soak_samples:
+        first, last = soak_samples[0], soak_samples[-1]
+        print(f"  flat under load: {first:.1f} -> {last:.1f} MiB over the soak: {verdict(last <= first * 1.1)}")
+    else:
+        print("  flat under load: not measured (--soak 0)")
+    print("  latency: see p50/p99 beside nginx's above")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", required=True)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--modes", default="abc")
-    parser.add_argument("--soak", type=int, default=0, help="also run (a) against vigilante this long, sampling RSS")
+    parser.add_argument("--soak", type=int, default=120,
+                        help="then run (a) against vigilante this long, sampling RSS (0: no soak)")
     args = parser.parse_args()
 
     directory = tempfile.mkdtemp(prefix="vigilante-bench-")
@@ -225,17 +247,18 @@ def main():
             print(f"    vigilante/nginx: CPU per request x{ours / theirs:.2f}, throughput x{rps_ratio:.2f}")
         print(f"\nvigilante RSS: idle {idle_rss / 1024:.1f} MiB, peak under load {peak_rss / 1024:.1f} MiB")
 
+        samples = []
         if args.soak:
             print(f"\nsoak: (a) against vigilante for {args.soak}s, RSS every 30s")
             env = dict(os.environ, BENCH_BODY=body_file, BENCH_CLOSE="0")
             wrk = subprocess.Popen(["wrk", "-t", "2", "-c", "32", "-d", f"{args.soak}s", "-s", str(HERE / "post.lua"),
                                     f"https://127.0.0.1:{vigilante_port}/validate"], env=env, stdout=subprocess.PIPE, text=True)
-            samples = []
             while wrk.poll() is None:
                 time.sleep(min(30, args.soak))
                 samples.append(status_kib(vigilante.pid, "VmRSS") / 1024)
                 print(f"  {len(samples) * 30:4d}s RSS {samples[-1]:.1f} MiB", flush=True)
             print(f"  RSS first {samples[0]:.1f} MiB, last {samples[-1]:.1f} MiB, max {max(samples):.1f} MiB")
+        print_targets(idle_rss / 1024, status_kib(vigilante.pid, "VmHWM") / 1024, samples)
     finally:
         vigilante.send_signal(signal.SIGTERM)
         nginx.send_signal(signal.SIGQUIT)
