@@ -10,8 +10,8 @@ extension HealingScheduler {
         let started = clock.now
         var windowsNodes: [Node] = []
         do throws(KubernetesError) {
-            try await api.forEachNodePage(chunkSize: 500) { page in
-                windowsNodes.append(contentsOf: page.items.filter(\.isWindows))
+            try await api.forEachNodePage(chunkSize: 500) { nodes in
+                windowsNodes.append(contentsOf: nodes.filter(\.isWindows))
             }
         } catch {
             logger.error("Node resync failed; trying again shortly", metadata: ["error": "\(error)"])

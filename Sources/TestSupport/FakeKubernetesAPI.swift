@@ -19,6 +19,7 @@ public actor FakeKubernetesAPI: KubernetesAPI {
     private var terminating: Set<String> = []
     private var failures: [KubernetesVerb: [KubernetesError]] = [:]
     private var hangingNodes: Set<String> = []
+    private var continueTokensToExpire = 0
 
     public init(nodes: [Node] = []) {
         for node in nodes { self.nodes[node.name] = node }
@@ -39,6 +40,10 @@ public actor FakeKubernetesAPI: KubernetesAPI {
         failures[verb, default: []] += Array(repeating: error, count: count)
     }
 
+    /// The next `count` node lists that carry a `continue` token answer 410 `Expired`, as the API server does once
+    /// the snapshot the token points into has been compacted away.
+    public func expireContinueTokens(count: Int = 1) { continueTokensToExpire += count }
+
     /// Every call about `node` (its annotations, its probe pod) hangs until the calling task is cancelled.
     public func hang(node: String) { hangingNodes.insert(node) }
 
@@ -49,12 +54,14 @@ public actor FakeKubernetesAPI: KubernetesAPI {
 
     public func listNodes(_ options: NodeListOptions) async throws(KubernetesError) -> NodeList {
         try record(.listNodes)
-        let sorted = nodes.values.sorted { $0.name < $1.name }
-        let start = Int(options.continueToken ?? "") ?? 0
-        let limit = options.limit ?? sorted.count
-        let page = Array(sorted.dropFirst(start).prefix(limit))
-        let next = start + page.count
-        return NodeList(items: page, continueToken: next < sorted.count ? String(next) : nil)
+        if options.continueToken != nil, continueTokensToExpire > 0 {
+            continueTokensToExpire -= 1
+            throw .expired(call(.listNodes, "continue"), message: "The provided continue parameter is too old")
+        }
+        // As the API server's: nodes in key (name) order, and a continue token that says after which key to go on.
+        let remaining = nodes.values.sorted { $0.name < $1.name }.filter { $0.name > (options.continueToken ?? "") }
+        let page = Array(remaining.prefix(options.limit ?? remaining.count))
+        return NodeList(items: page, continueToken: page.count < remaining.count ? page.last?.name : nil)
     }
 
     public func getNode(named name: String) async throws(KubernetesError) -> Node {

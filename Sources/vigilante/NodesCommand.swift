@@ -52,10 +52,10 @@ struct NodesCommand: AsyncParsableCommand {
         let quiet = quiet
         if !quiet { print(["NAME", "OS", "READY", "HEALED"].joined(separator: "\t")) }
         do {
-            try await client.forEachNodePage(labelSelector: selector, chunkSize: chunkSize) { page in
-                count += page.items.count
+            try await client.forEachNodePage(labelSelector: selector, chunkSize: chunkSize) { nodes in
+                count += nodes.count
                 guard !quiet else { return }
-                for node in page.items { print(Self.line(for: node)) }
+                for node in nodes { print(Self.line(for: node)) }
             }
         } catch {
             printToStandardError("vigilante nodes: \(error)")

@@ -92,6 +92,21 @@ import Testing
         #expect(await harness.probePod("akswin000009") != nil)
     }
 
+    @Test func resyncWhoseContinueTokenExpired_startsAgainAndTracksEveryNode() async {
+        // Three pages of 500; the token of the second has expired (the list took longer than the API server keeps
+        // its snapshot), so the listing starts again and the resync still sees every node.
+        let nodes = (1...1_100).map { TestNodes.windows(String(format: "akswin%06d", $0)) }
+        let harness = HealingHarness(nodes: nodes)
+        await harness.api.expireContinueTokens()
+
+        await harness.round()
+
+        #expect(await harness.api.callCount(.listNodes) == 5)
+        var untracked: [String] = []
+        for node in nodes where await harness.phase(node.name) == nil { untracked.append(node.name) }
+        #expect(untracked.isEmpty)
+    }
+
     @Test func nodeWhoseCallsHang_neverStallsTheOthers() async {
         let nodes = (1...6).map { TestNodes.windows("akswin00000\($0)") }
         let harness = HealingHarness(nodes: nodes, maxConcurrentSteps: 2)

@@ -2,13 +2,23 @@ import Kubernetes
 import KubernetesClient
 import Testing
 
-/// Lists that take several pages: `limit` and `continue` as the API server hands them out.
+/// Lists that take several pages: `limit` and `continue` as the API server hands them out, read through
+/// `forEachNodePage`, the paging of the resync and of `vigilante nodes`.
 @Suite(.serialized) struct ClientPaginationTests {
-    @Test func listAllNodes_over2000Nodes_readsEveryPageOnce() async throws {
+    /// Every node `forEachNodePage` hands over, in order.
+    private func nodes(
+        _ client: some KubernetesAPI, labelSelector: String? = nil, chunkSize: Int
+    ) async throws -> [Node] {
+        var nodes: [Node] = []
+        try await client.forEachNodePage(labelSelector: labelSelector, chunkSize: chunkSize) { nodes += $0 }
+        return nodes
+    }
+
+    @Test func over2000Nodes_everyPageIsReadOnce() async throws {
         let fake = try await FakeAPIServer.start(arguments: ["--generate-linux", "2000"])
         let client = try TestClients.client(kubeconfig: fake.kubeconfig())
 
-        let nodes = try await client.listAllNodes(chunkSize: 500)
+        let nodes = try await nodes(client, chunkSize: 500)
 
         #expect(nodes.count == 2000)
         #expect(Set(nodes.map(\.name)).count == 2000)
@@ -20,26 +30,42 @@ import Testing
         #expect(log.dropFirst().allSatisfy { $0.path.contains("continue=") })
     }
 
-    @Test func listAllNodes_withASelector_paginatesTheMatchingNodesOnly() async throws {
+    @Test func withASelector_onlyTheMatchingNodesArePaged() async throws {
         let fake = try await FakeAPIServer.start(arguments: ["--generate-linux", "30", "--generate-windows", "10"])
         let client = try TestClients.client(kubeconfig: fake.kubeconfig())
 
-        let nodes = try await client.listAllNodes(labelSelector: "kubernetes.io/os=windows", chunkSize: 3)
+        let nodes = try await nodes(client, labelSelector: "kubernetes.io/os=windows", chunkSize: 3)
 
         #expect(nodes.count == 10)
         #expect(nodes.allSatisfy { $0.isWindows })
         #expect(try fake.requests().count == 4)
     }
 
-    @Test func listAllNodes_whenAContinueTokenExpired_startsAgainOnce() async throws {
+    @Test func whenAContinueTokenExpired_theListingStartsAgainAndHandsEachNodeOverOnce() async throws {
         let fake = try await FakeAPIServer.start(arguments: ["--generate-linux", "10"])
         let client = try TestClients.client(kubeconfig: fake.kubeconfig())
         try fake.addFault(#"{"status": 410, "reason": "Expired", "method": "GET", "path": "continue="}"#)
 
-        let nodes = try await client.listAllNodes(chunkSize: 4)
+        let nodes = try await nodes(client, chunkSize: 4)
 
         #expect(nodes.count == 10)
+        #expect(Set(nodes.map(\.name)).count == 10)
         #expect(try fake.requests().map(\.status) == [200, 410, 200, 200, 200])
+    }
+
+    @Test func whenContinueTokensExpireTwice_theExpiryIsThrown() async throws {
+        let fake = try await FakeAPIServer.start(arguments: ["--generate-linux", "10"])
+        let client = try TestClients.client(kubeconfig: fake.kubeconfig())
+        for _ in 0..<2 {
+            try fake.addFault(#"{"status": 410, "reason": "Expired", "method": "GET", "path": "continue="}"#)
+        }
+
+        await #expect {
+            _ = try await nodes(client, chunkSize: 4)
+        } throws: { error in
+            guard case .expired = error as? KubernetesError else { return false }
+            return true
+        }
     }
 
     @Test func listPods_followsContinueTokens() async throws {

@@ -1,37 +1,30 @@
 extension KubernetesAPI {
-    /// Every node matching `labelSelector`, read in pages of `chunkSize` (kubectl's default is 500), so that a
-    /// cluster of thousands of nodes never needs one huge answer.
+    /// Calls `body` with the nodes matching `labelSelector`, a page at a time, in pages of `chunkSize` (kubectl's
+    /// default is 500), so that a cluster of thousands of nodes never needs one huge answer nor all of it in memory.
     ///
-    /// When a `continue` token has expired (410, the list took longer than the API server keeps its snapshot),
-    /// the listing starts again once from the beginning, as client-go's pager does; a second expiry is thrown.
-    public func listAllNodes(
-        labelSelector: String? = nil, chunkSize: Int = 500
-    ) async throws(KubernetesError)
-        -> [Node]
-    {
+    /// When a `continue` token has expired (410 `Expired`: the listing took longer than the API server keeps its
+    /// snapshot), the listing starts again from the first page, as client-go's pager does, and the nodes already
+    /// handed to `body` are left out of the pages that follow: every node that exists throughout the listing is
+    /// handed over exactly once. A second expiry in the same listing is thrown.
+    public func forEachNodePage(
+        labelSelector: String? = nil, chunkSize: Int = 500, _ body: ([Node]) -> Void
+    ) async throws(KubernetesError) {
+        let first = NodeListOptions(labelSelector: labelSelector, limit: chunkSize > 0 ? chunkSize : nil)
+        var options = first
+        var handedOver: Set<String> = []
         var restarted = false
         while true {
+            let page: NodeList
             do throws(KubernetesError) {
-                var nodes: [Node] = []
-                try await forEachNodePage(labelSelector: labelSelector, chunkSize: chunkSize) { page in
-                    nodes.append(contentsOf: page.items)
-                }
-                return nodes
+                page = try await listNodes(options)
             } catch {
-                guard case .expired = error, !restarted else { throw error }
+                guard case .expired = error, options.continueToken != nil, !restarted else { throw error }
                 restarted = true
+                options = first
+                continue
             }
-        }
-    }
-
-    /// Calls `body` with each page of nodes matching `labelSelector`, in order, without keeping earlier pages.
-    public func forEachNodePage(
-        labelSelector: String? = nil, chunkSize: Int = 500, _ body: (NodeList) -> Void
-    ) async throws(KubernetesError) {
-        var options = NodeListOptions(labelSelector: labelSelector, limit: chunkSize > 0 ? chunkSize : nil)
-        while true {
-            let page = try await listNodes(options)
-            body(page)
+            let fresh = page.items.filter { handedOver.insert($0.name).inserted }
+            if !fresh.isEmpty { body(fresh) }
             guard page.hasMore else { return }
             options.continueToken = page.continueToken
         }

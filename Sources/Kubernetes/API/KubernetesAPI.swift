@@ -4,7 +4,7 @@
 /// use an in-memory fake. Every call fails with a `KubernetesError` naming the call; 404 (`notFound`) and 409
 /// (`alreadyExists`, `conflict`) are answers callers are expected to handle.
 public protocol KubernetesAPI: Sendable {
-    /// One page of nodes (`GET /api/v1/nodes?labelSelector=&limit=&continue=`); see `listAllNodes` for all pages.
+    /// One page of nodes (`GET /api/v1/nodes?labelSelector=&limit=&continue=`); see `forEachNodePage` for all pages.
     func listNodes(_ options: NodeListOptions) async throws(KubernetesError) -> NodeList
 
     /// `GET /api/v1/nodes/{name}`.
