@@ -51,9 +51,7 @@ struct AdmissionReview {
         var description: String
     }
 
-    /// - Parameter keys: the reviewed Node's labels and annotations to keep.
-    static func decode(_ body: [UInt8], keeping keys: NodeMetadataKeys = .all) throws(DecodingError) -> AdmissionReview
-    {
+    static func decode(_ body: [UInt8]) throws(DecodingError) -> AdmissionReview {
         var objectRange: Range<Int>?
         var oldObjectRange: Range<Int>?
         var path = ""
@@ -74,7 +72,7 @@ struct AdmissionReview {
                         path = "request"
                         if try !reader.readNull() {
                             review.request = try readRequest(
-                                &reader, keeping: keys, path: &path, object: &objectRange, oldObject: &oldObjectRange)
+                                &reader, path: &path, object: &objectRange, oldObject: &oldObjectRange)
                         }
                     } else {
                         try reader.skipValue()
@@ -91,7 +89,7 @@ struct AdmissionReview {
                 request.operation == "DELETE" ? [oldObjectRange, objectRange] : [objectRange, oldObjectRange]
             if let range = preferred.compactMap({ $0 }).first {
                 request.node = try readNode(
-                    body, range, keeping: keys, path: range == objectRange ? "request.object" : "request.oldObject")
+                    body, range, path: range == objectRange ? "request.object" : "request.oldObject")
             }
             review.request = request
         }
@@ -99,15 +97,14 @@ struct AdmissionReview {
     }
 
     private static func readRequest(
-        _ reader: inout JSONReader, keeping keys: NodeMetadataKeys, path: inout String, object: inout Range<Int>?,
-        oldObject: inout Range<Int>?
+        _ reader: inout JSONReader, path: inout String, object: inout Range<Int>?, oldObject: inout Range<Int>?
     ) throws(JSONReadError) -> Request {
         var request = Request()
         try reader.readObject { (key: JSONKey, reader: inout JSONReader) throws(JSONReadError) in
             // The path is only built when a member is wrong: naming every member as it passes cost more than
             // reading them.
             do throws(JSONReadError) {
-                try readMember(key, of: &request, &reader, keeping: keys, object: &object, oldObject: &oldObject)
+                try readMember(key, of: &request, &reader, object: &object, oldObject: &oldObject)
             } catch {
                 path = "request." + key.string
                 throw error
@@ -117,8 +114,8 @@ struct AdmissionReview {
     }
 
     private static func readMember(
-        _ key: JSONKey, of request: inout Request, _ reader: inout JSONReader, keeping keys: NodeMetadataKeys,
-        object: inout Range<Int>?, oldObject: inout Range<Int>?
+        _ key: JSONKey, of request: inout Request, _ reader: inout JSONReader, object: inout Range<Int>?,
+        oldObject: inout Range<Int>?
     ) throws(JSONReadError) {
         if key == "uid" {
             request.uid = try reader.readOptionalString()
@@ -144,7 +141,7 @@ struct AdmissionReview {
             let isOld = key == "oldObject"
             if try reader.readNull() { return }
             switch request.handling(ofObject: isOld) {
-            case .read: request.node = try Node(reading: &reader, keeping: keys)
+            case .read: request.node = try Node(reading: &reader)
             case .skip: try reader.skipValue()
             case .capture:
                 let range = try reader.captureValue()
@@ -155,12 +152,10 @@ struct AdmissionReview {
         }
     }
 
-    private static func readNode(
-        _ body: [UInt8], _ range: Range<Int>, keeping keys: NodeMetadataKeys, path: String
-    ) throws(DecodingError) -> Node {
+    private static func readNode(_ body: [UInt8], _ range: Range<Int>, path: String) throws(DecodingError) -> Node {
         do {
             return try JSONReader.read(body, in: range) { (reader: inout JSONReader) throws(JSONReadError) in
-                try Node(reading: &reader, keeping: keys)
+                try Node(reading: &reader)
             }
         } catch {
             throw DecodingError(description: "\(path): \(error)")

@@ -11,13 +11,11 @@ public import Logging
 /// HTTP layer answers 413 before reading them.
 public struct AdmissionWebhook: Sendable {
     private let sink: any NodeEventSink
-    private let nodeMetadataKeys: NodeMetadataKeys
     private let metrics: WebhookMetrics
     private let logger: Logger
 
     public init(sink: any NodeEventSink, metrics: WebhookMetrics, logger: Logger) {
         self.sink = sink
-        self.nodeMetadataKeys = sink.nodeMetadataKeys
         self.metrics = metrics
         self.logger = logger
     }
@@ -42,7 +40,7 @@ public struct AdmissionWebhook: Sendable {
         }
         let review: AdmissionReview
         do {
-            review = try AdmissionReview.decode(request.body, keeping: nodeMetadataKeys)
+            review = try AdmissionReview.decode(request.body)
         } catch {
             return (refusal(.badRequest, "the body is not an AdmissionReview: \(error)"), nil, .invalid)
         }

@@ -25,10 +25,4 @@ public struct NodeEvent: Sendable, Equatable {
 /// a scheduler queues the event and works on it elsewhere.
 public protocol NodeEventSink: Sendable {
     func nodeChanged(_ event: NodeEvent)
-    /// The Node labels and annotations the sink reads; the webhook materialises only these.
-    var nodeMetadataKeys: NodeMetadataKeys { get }
-}
-
-extension NodeEventSink {
-    public var nodeMetadataKeys: NodeMetadataKeys { .all }
 }

@@ -57,7 +57,7 @@ import Testing
         #expect(skips(deep)?.message == "nested more than 200 levels deep")
     }
 
-    @Test func node_fromKubernetesTestdata_keepsOnlyWhatHealingReads() throws {
+    @Test func node_fromKubernetesTestdata_keepsNameLabelsAnnotationsAndConditions() throws {
         let data = [UInt8](try Fixtures.data("k8s-testdata/core.v1.Node.json"))
         let node = try JSONReader.read(data) { (reader: inout JSONReader) throws(JSONReadError) in
             try Node(reading: &reader)

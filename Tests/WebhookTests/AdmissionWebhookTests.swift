@@ -8,14 +8,9 @@ import TestSupport
 import Testing
 import Webhook
 
-/// Collects the Node events the webhook hands on; asks for the labels and annotations in `keys`.
+/// Collects the Node events the webhook hands on.
 final class RecordingSink: NodeEventSink {
-    let nodeMetadataKeys: NodeMetadataKeys
     private let events = Mutex<[NodeEvent]>([])
-
-    init(keys: NodeMetadataKeys = .all) {
-        nodeMetadataKeys = keys
-    }
 
     func nodeChanged(_ event: NodeEvent) { events.withLock { $0.append(event) } }
     var received: [NodeEvent] { events.withLock { $0 } }
@@ -280,21 +275,26 @@ extension AdmissionWebhookTests {
     }
 }
 
-/// The webhook materialises only the labels and annotations its sink asks for.
+/// One node model from both paths: the webhook hands on the Node the resync would read from a node list.
 extension AdmissionWebhookTests {
-    @Test func theSinkGetsOnlyTheLabelsAndAnnotationsItAskedFor() throws {
-        let selective = AdmissionWebhookTests(
-            sink: RecordingSink(
-                keys: NodeMetadataKeys(labels: ["kubernetes.io/os"], annotations: ["cops-vigilante-snat-node-healed"])))
+    @Test func theSinkGetsTheNodeAsTheResyncReadsIt_everyLabelAndAnnotation() throws {
+        let node = """
+            {"metadata":{"name":"n","uid":"u-1","resourceVersion":"42","labels":{"kubernetes.io/os":"windows",\
+            "agentpool":"win"},"annotations":{"cops-vigilante-snat-node-healed":"false","other":"x"}},\
+            "status":{"conditions":[{"type":"Ready","status":"True"}],"images":[{"names":["pause"]}]}}
+            """
         let review = """
             {"kind":"AdmissionReview","apiVersion":"admission.k8s.io/v1","request":{"uid":"u",\
-            "kind":{"group":"","version":"v1","kind":"Node"},"operation":"UPDATE","object":{"metadata":\
-            {"name":"n","labels":{"kubernetes.io/os":"windows","agentpool":"win"},\
-            "annotations":{"cops-vigilante-snat-node-healed":"false","other":"x"}}}}}
+            "kind":{"group":"","version":"v1","kind":"Node"},"operation":"UPDATE","object":\(node)}}
             """
-        #expect(selective.post(json: review).status == .ok)
-        let node = try #require(selective.sink.received.first?.node)
-        #expect(node.metadata.labels == ["kubernetes.io/os": "windows"])
-        #expect(node.metadata.annotations == ["cops-vigilante-snat-node-healed": "false"])
+        #expect(post(json: review).status == .ok)
+        let reviewed = try #require(sink.received.first?.node)
+
+        let list = try JSONReader.read(Array(#"{"items":[\#(node)]}"#.utf8)) {
+            (reader: inout JSONReader) throws(JSONReadError) in try NodeList(reading: &reader)
+        }
+        #expect(reviewed == list.items.first)
+        #expect(reviewed.metadata.labels == ["kubernetes.io/os": "windows", "agentpool": "win"])
+        #expect(reviewed.metadata.annotations == ["cops-vigilante-snat-node-healed": "false", "other": "x"])
     }
 }

@@ -144,25 +144,14 @@ public struct JSONReader: ~Copyable {
         try readNull() ? nil : readString()
     }
 
-    /// An object of string values (labels, annotations), or `nil` for `null`. With `keys`, only those members
-    /// are kept; the others are checked to be strings and skipped.
-    public mutating func readStringMap(keeping keys: [[UInt8]]? = nil) throws(JSONReadError) -> [String: String]? {
+    /// An object of string values (labels, annotations), or `nil` for `null`.
+    public mutating func readStringMap() throws(JSONReadError) -> [String: String]? {
         if try readNull() { return nil }
         var map: [String: String] = [:]
         try readObject { (key: JSONKey, reader: inout JSONReader) throws(JSONReadError) in
-            if let keys, !keys.contains(where: key.matches) {
-                try reader.skipString()
-            } else {
-                map[key.string] = try reader.readString()
-            }
+            map[key.string] = try reader.readString()
         }
         return map
-    }
-
-    /// Moves past a string, refusing any other value as `readString` does.
-    mutating func skipString() throws(JSONReadError) {
-        try openString()
-        _ = try scanStringBody()
     }
 
     /// Moves past the opening quote of the string that must come next.
@@ -419,12 +408,6 @@ public struct JSONKey {
     }
 
     public var string: String { decoded ?? String(decoding: raw, as: UTF8.self) }
-
-    /// Whether the key's text is `bytes` (UTF-8), compared without building a String unless it has escapes.
-    public func matches(_ bytes: [UInt8]) -> Bool {
-        if let decoded { return decoded.utf8.elementsEqual(bytes) }
-        return raw.elementsEqual(bytes)
-    }
 }
 
 /// Why a JSON document could not be read, with the byte offset where it went wrong.

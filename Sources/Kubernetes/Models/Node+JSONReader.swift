@@ -1,7 +1,8 @@
 extension Node {
-    /// Reads a Node, taking name, labels, annotations (those in `keys`) and conditions and skipping everything
-    /// else.
-    public init(reading reader: inout JSONReader, keeping keys: NodeMetadataKeys = .all) throws(JSONReadError) {
+    /// Reads a Node, taking name, uid, resourceVersion, every label and annotation, and the conditions, and skipping
+    /// everything else (images, managedFields, addresses: most of a node's 10-15 KB). The webhook and the resync
+    /// both read Nodes this way, so healing sees the same Node whichever path delivered it.
+    public init(reading reader: inout JSONReader) throws(JSONReadError) {
         var metadata = ObjectMeta()
         var conditions: [Condition]?
         try reader.readObject { (key: JSONKey, reader: inout JSONReader) throws(JSONReadError) in
@@ -10,9 +11,9 @@ extension Node {
                     if key == "name" {
                         metadata.name = try reader.readOptionalString()
                     } else if key == "labels" {
-                        metadata.labels = try reader.readStringMap(keeping: keys.labels)
+                        metadata.labels = try reader.readStringMap()
                     } else if key == "annotations" {
-                        metadata.annotations = try reader.readStringMap(keeping: keys.annotations)
+                        metadata.annotations = try reader.readStringMap()
                     } else if key == "uid" {
                         metadata.uid = try reader.readOptionalString()
                     } else if key == "resourceVersion" {

@@ -15,7 +15,4 @@ struct LoggingNodeEventSink: NodeEventSink {
                 "ready": "\(event.node.isReady)",
             ])
     }
-
-    /// The log line reads the `kubernetes.io/os` label only.
-    var nodeMetadataKeys: NodeMetadataKeys { NodeMetadataKeys(labels: [Node.osLabel], annotations: []) }
 }

@@ -9,6 +9,4 @@ struct SchedulerNodeEventSink: NodeEventSink {
     func nodeChanged(_ event: NodeEvent) {
         scheduler.enqueue(event.node, isDeleted: event.operation == .delete)
     }
-
-    var nodeMetadataKeys: NodeMetadataKeys { HealingScheduler.nodeMetadataKeys }
 }
