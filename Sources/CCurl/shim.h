@@ -28,6 +28,13 @@ static inline CURLcode vigilante_curl_setopt_callback(
     return curl_easy_setopt(handle, option, function);
 }
 
+/// CURLOPT_XFERINFOFUNCTION: called while a transfer runs (often while data moves, about once a second when it
+/// waits); a non-zero return aborts the transfer with CURLE_ABORTED_BY_CALLBACK.
+static inline CURLcode vigilante_curl_setopt_progress(
+    CURL *handle, int (*function)(void *, curl_off_t, curl_off_t, curl_off_t, curl_off_t)) {
+    return curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, function);
+}
+
 /// A blob that libcurl copies (CURL_BLOB_COPY), so the caller's bytes need not outlive the call.
 static inline CURLcode vigilante_curl_setopt_blob_copy(CURL *handle, CURLoption option, const void *data, size_t length) {
     struct curl_blob blob = { (void *)data, length, CURL_BLOB_COPY };

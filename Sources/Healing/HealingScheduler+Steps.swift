@@ -175,14 +175,14 @@ extension HealingScheduler {
     }
 
     /// Creates a Kubernetes Event about `node` without waiting for it: an Event that cannot be written never
-    /// holds up healing.
+    /// holds up healing. The task is the scheduler's (`announcements`), awaited when it stops.
     private func announce(_ node: Node, _ reason: String, _ note: String, _ type: EventType) {
         let event = Event.about(
             node: node, reason: reason, note: note, type: type, action: "Heal",
             reportingInstance: configuration.reportingInstance, at: MicroTime(clock.now))
-        let api = self.api
-        let logger = self.logger
-        Task.detached {
+        let id = nextAnnouncement
+        nextAnnouncement += 1
+        announcements[id] = Task { [api, logger] in
             do throws(KubernetesError) {
                 _ = try await api.createEvent(event)
             } catch {
@@ -190,6 +190,11 @@ extension HealingScheduler {
                     "Could not create an Event",
                     metadata: ["node": "\(node.name)", "reason": "\(reason)", "error": "\(error)"])
             }
+            self.announcementFinished(id)
         }
+    }
+
+    private func announcementFinished(_ id: Int) {
+        announcements[id] = nil
     }
 }

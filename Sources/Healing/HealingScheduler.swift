@@ -28,6 +28,10 @@ public actor HealingScheduler {
     var states: [String: NodeHealingState] = [:]
     /// Nodes with a step in flight, and what each runs.
     var running: [String: Task<Void, Never>] = [:]
+    /// Events being written, by a number of their own: they run beside the steps (an Event that cannot be written
+    /// never holds up healing) and are cancelled and awaited with them when the scheduler stops.
+    var announcements: [Int: Task<Void, Never>] = [:]
+    var nextAnnouncement = 0
     /// Nodes whose probe pod is to be deleted (node deleted, or no longer Windows).
     var cleanups: Set<String> = []
     var lastResync: Date?
@@ -62,7 +66,8 @@ public actor HealingScheduler {
 
     // MARK: The loop
 
-    /// Resyncs, then works until the task is cancelled.
+    /// Resyncs, then works until the task is cancelled; then cancels the steps and Events in flight (their API
+    /// calls are aborted) and returns once they have ended, so that nothing of the scheduler outlives it.
     public func run() async {
         while !Task.isCancelled {
             await runOnce()
@@ -74,7 +79,9 @@ public actor HealingScheduler {
                 group.cancelAll()
             }
         }
-        for task in running.values { task.cancel() }
+        let unfinished = Array(running.values) + Array(announcements.values)
+        for task in unfinished { task.cancel() }
+        for task in unfinished { await task.value }
     }
 
     /// One pass: takes queued events, resyncs when due, and starts the steps that are due.
@@ -89,9 +96,9 @@ public actor HealingScheduler {
         publishCounts()
     }
 
-    /// Waits until no step is running (tests, shutdown).
+    /// Waits until no step is running and no Event is being written (tests).
     public func waitForSteps() async {
-        while let task = running.values.first {
+        while let task = running.values.first ?? announcements.values.first {
             await task.value
         }
     }

@@ -92,7 +92,8 @@ public struct Application: Sendable {
                 tls: configuration.tls ? reloader : nil,
                 observer: metrics.webhookListener))
 
-        try await ServiceRunner.run(services, loopEnds: loopEnds, logger: logger)
+        try await ServiceRunner.run(
+            services, loopEnds: loopEnds, stopTimeout: configuration.shutdownTimeout, logger: logger)
         logger.info("Stopped cleanly")
     }
 

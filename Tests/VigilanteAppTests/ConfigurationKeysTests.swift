@@ -11,6 +11,7 @@ import VigilanteApp
             tls: false
             interval: 45
             unsafe_allow_short_intervals: true
+            shutdown_timeout: 12s
             webhook:
               port: 9443
               cert_file: /certs/a.crt
@@ -44,10 +45,11 @@ import VigilanteApp
         // client_ca_file needs tls: true; that one problem is expected here.
         #expect(
             messages(loaded) == [
-                "\(loaded.sources[0]):8:19: webhook.client_ca_file: /certs/ca.crt: needs tls: true; client certificates are part of TLS"
+                "\(loaded.sources[0]):9:19: webhook.client_ca_file: /certs/ca.crt: needs tls: true; client certificates are part of TLS"
             ])
         #expect(config.tls == false)
         #expect(config.interval == .seconds(45))
+        #expect(config.shutdownTimeout == .seconds(12))
         #expect(config.unsafeAllowShortIntervals)
         #expect(config.webhookPort == 9443)
         #expect(config.webhook.certFile == "/certs/a.crt")

@@ -115,6 +115,14 @@ import VigilanteApp
             "conf.yaml:2:19: webhook.max_body_bytes: 100: must be from 65536 (64Ki) to 1073741824 (1Gi)"
         ),
         (
+            "shutdown_timeout: 500ms",
+            "conf.yaml:1:19: shutdown_timeout: 500ms: must be from 1s to 5m, and under the pod's terminationGracePeriodSeconds"
+        ),
+        (
+            "shutdown_timeout: 1h",
+            "conf.yaml:1:19: shutdown_timeout: 1h: must be from 1s to 5m, and under the pod's terminationGracePeriodSeconds"
+        ),
+        (
             "webhook:\n  cert_file: ''",
             "conf.yaml:2:14: webhook.cert_file: \"\": must name the certificate file when TLS is on"
         ),

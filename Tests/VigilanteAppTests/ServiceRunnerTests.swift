@@ -1,5 +1,6 @@
 import Logging
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import VigilanteApp
@@ -8,6 +9,7 @@ import Testing
 /// SIGTERM and SIGINT are sent to the binary in the integration and end-to-end suites).
 @Suite struct ServiceRunnerTests {
     struct CannotStart: Error {}
+    static let logger = Logger(label: "test")
 
     final class Journal: Sendable {
         private let entries = Mutex<[String]>([])
@@ -35,7 +37,7 @@ import Testing
             Recorded(name: "webhook", journal: journal, fails: true), Recorded(name: "never", journal: journal),
         ]
         await #expect(throws: CannotStart.self) {
-            try await ServiceRunner.run(services) {
+            try await ServiceRunner.run(services, stopTimeout: .seconds(25), logger: Self.logger) {
                 Issue.record("waited for shutdown after a failed start")
                 return nil
             }
@@ -48,7 +50,7 @@ import Testing
         let services: [any LifecycleService] = ["metrics", "reloader", "healing", "webhook"].map {
             Recorded(name: $0, journal: journal)
         }
-        try await ServiceRunner.run(services) {
+        try await ServiceRunner.run(services, stopTimeout: .seconds(25), logger: Self.logger) {
             journal.note("signal")
             return nil
         }
@@ -84,8 +86,38 @@ import Testing
             Recorded(name: "webhook", journal: journal),
         ]
         await #expect(throws: ServiceRunner.LoopEnded.self) {
-            try await ServiceRunner.run(services) { await loopEnds.first() }
+            try await ServiceRunner.run(services, stopTimeout: .seconds(25), logger: Self.logger) { await loopEnds.first() }
         }
         #expect(journal.all == ["start metrics", "start webhook", "stop webhook", "stop metrics"])
     }
+
+    /// A service whose stop never returns (a drain that hangs).
+    struct Stuck: LifecycleService {
+        let name = "stuck"
+        let journal: Journal
+
+        func start() async throws {}
+
+        func stop() async {
+            journal.note("stop stuck")
+            while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
+            journal.note("stuck stop cancelled")
+        }
+    }
+
+    @Test func aServiceThatDoesNotStop_isCancelledAtTheDeadline_andTheRunnerReturns() async throws {
+        let journal = Journal()
+        let services: [any LifecycleService] = [Recorded(name: "metrics", journal: journal), Stuck(journal: journal)]
+
+        try await ServiceRunner.run(services, stopTimeout: .milliseconds(200), logger: Self.logger) {
+            journal.note("signal")
+            return nil
+        }
+
+        // The stuck stop ends only when cancelled, and only the deadline cancels it: that the runner returned at all
+        // shows the deadline at work.
+        try await waitUntil("the stuck stop sees its cancellation") { journal.all.contains("stuck stop cancelled") }
+        #expect(journal.all.prefix(4) == ["start metrics", "signal", "stop stuck", "stuck stop cancelled"])
+    }
 }
+

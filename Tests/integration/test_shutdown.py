@@ -88,3 +88,34 @@ def test_sigterm_stops_the_metrics_listener_too(launch, pki: PKI) -> None:
     status = server.wait(timeout=15)
     assert status == 0, f"exit status {status}; log:\n{server.log_text()}"
     assert refused(server.metrics_port) and refused(server.webhook_port)
+
+
+def test_sigterm_while_the_api_server_hangs_every_request_exits_0_within_the_shutdown_timeout(
+        launch, tmp_path) -> None:
+    from fake_cluster import FakeCluster, healing_config, windows_node
+
+    cluster = FakeCluster(tmp_path / "fakeapi")
+    try:
+        cluster.admin("POST", "nodes", windows_node("akswin000001", ready=True))
+        server = launch(config=healing_config(window="10m"), tls=False,
+                        extra_args=["--kubeconfig", str(cluster.kubeconfig)])
+        wait_until(lambda: cluster.probe_pods(), timeout=30, message="the start-up resync never started healing")
+
+        # From now on every request hangs for 10 minutes, far beyond the 60 s request timeout and the 25 s
+        # shutdown_timeout; wait until one of vigilante's is hanging at the server.
+        cluster.admin("POST", "faults", {"kind": "delay", "delayMs": 600_000, "count": 1_000_000})
+        wait_until(lambda: any(r["fault"] and r["status"] is None for r in cluster.requests()), timeout=30,
+                   message="no request of vigilante reached the hanging API server")
+
+        signalled = time.monotonic()
+        server.signal(signal.SIGTERM)
+        status = server.wait(timeout=30)
+        took = time.monotonic() - signalled
+        assert status == 0, f"exit status {status} {took:.1f} s after SIGTERM; log:\n{server.log_text()}"
+        assert took < 25, f"stopping took {took:.1f} s, beyond the 25 s shutdown_timeout"
+        # The hanging calls were aborted, not waited out: the deadline never had to cut anything short.
+        assert server.wait_for_log(lambda r: r.get("message") == "Stopped cleanly", timeout=5)
+        assert not server.wait_for_log(lambda r: r.get("message", "").startswith("Shutdown deadline"), timeout=0)
+    finally:
+        cluster.process.kill()  # its handler threads sleep out the delay; nothing to drain
+        cluster.stop()

@@ -25,8 +25,10 @@ final class CurlEasy: @unchecked Sendable {
 
     /// Sends `request` and waits for the whole answer. Blocks the calling thread: never call it on the Swift
     /// concurrency pool (`CurlTransport` runs it on its own queue).
-    func perform(_ request: TransportRequest, settings: CurlSettings) -> TransportResult {
-        let result = transfer(request, settings: settings)
+    func perform(
+        _ request: TransportRequest, settings: CurlSettings, cancellation: CurlCancellation
+    ) -> TransportResult {
+        let result = transfer(request, settings: settings, cancellation: cancellation)
         var opened = 0
         _ = vigilante_curl_getinfo_long(handle, CURLINFO_NUM_CONNECTS, &opened)
         connectionsOpened = opened
@@ -36,7 +38,9 @@ final class CurlEasy: @unchecked Sendable {
     /// How many new connections the last `perform` had to open (0 when it reused one).
     private(set) var connectionsOpened = 0
 
-    private func transfer(_ request: TransportRequest, settings: CurlSettings) -> TransportResult {
+    private func transfer(
+        _ request: TransportRequest, settings: CurlSettings, cancellation: CurlCancellation
+    ) -> TransportResult {
         curl_easy_reset(handle)
         errorBuffer[0] = 0
         var options = CurlOptions(handle: handle)
@@ -82,11 +86,12 @@ final class CurlEasy: @unchecked Sendable {
             collector.header(UnsafeRawBufferPointer(start: data, count: size * count))
             return size * count
         }
+        options.setCancellation(cancellation)
         if let failed = options.firstFailure {
             return .failure(TransportFailure(code: failed, detail: "cannot set a libcurl option"))
         }
 
-        let code = withExtendedLifetime(collector) { curl_easy_perform(handle) }
+        let code = withExtendedLifetime((collector, cancellation)) { curl_easy_perform(handle) }
         guard code == CURLE_OK else {
             if collector.exceededLimit {
                 return .failure(

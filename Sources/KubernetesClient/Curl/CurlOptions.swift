@@ -43,6 +43,17 @@ struct CurlOptions {
         check(vigilante_curl_setopt_callback(handle, option, callback))
     }
 
+    /// Aborts the transfer (CURLE_ABORTED_BY_CALLBACK) soon after `cancellation` is set.
+    mutating func setCancellation(_ cancellation: CurlCancellation) {
+        set(CURLOPT_NOPROGRESS, 0)
+        set(CURLOPT_XFERINFODATA, pointer: Unmanaged.passUnretained(cancellation).toOpaque())
+        check(
+            vigilante_curl_setopt_progress(handle) { context, _, _, _, _ in
+                guard let context else { return 0 }
+                return Unmanaged<CurlCancellation>.fromOpaque(context).takeUnretainedValue().isCancelled ? 1 : 0
+            })
+    }
+
     /// Verification against the cluster CA only (not the system store as well), and the client certificate.
     mutating func setTLS(_ settings: CurlSettings) {
         set(CURLOPT_SSLVERSION, Int(CURL_SSLVERSION_TLSv1_2))

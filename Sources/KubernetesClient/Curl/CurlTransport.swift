@@ -3,7 +3,8 @@ import Synchronization
 
 /// The libcurl transport: each request runs on a handle from the pool, on a dispatch queue of its own, because
 /// `curl_easy_perform` blocks its thread for the whole exchange and must not hold a thread of the Swift
-/// concurrency pool. The caller awaits a continuation that the queue resumes.
+/// concurrency pool. The caller awaits a continuation that the queue resumes; cancelling the caller's task aborts
+/// the transfer (within about a second, libcurl's progress callback interval while it waits).
 final class CurlTransport: HTTPTransport {
     private let settings: CurlSettings
     private let pool: CurlHandlePool
@@ -17,20 +18,34 @@ final class CurlTransport: HTTPTransport {
     }
 
     func perform(_ request: TransportRequest) async -> TransportResult {
-        await withCheckedContinuation { continuation in
-            queue.async { [self] in
-                guard let easy = pool.take() else {
-                    // 2 is CURLE_FAILED_INIT, what curl_easy_init's failure means.
-                    continuation.resume(
-                        returning: .failure(
-                            TransportFailure(code: 2, message: "libcurl could not create a handle", kind: .permanent)))
-                    return
-                }
-                let result = easy.perform(request, settings: settings)
-                connectionsOpened.add(easy.connectionsOpened, ordering: .relaxed)
-                pool.give(easy)
-                continuation.resume(returning: result)
+        let cancellation = CurlCancellation()
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                perform(request, cancellation: cancellation) { continuation.resume(returning: $0) }
             }
+        } onCancel: {
+            cancellation.cancel()
+        }
+    }
+
+    private func perform(
+        _ request: TransportRequest, cancellation: CurlCancellation,
+        then finish: @escaping @Sendable (TransportResult) -> Void
+    ) {
+        queue.async { [self] in
+            guard !cancellation.isCancelled else {
+                // 42 is CURLE_ABORTED_BY_CALLBACK, what a transfer cancelled midway ends with.
+                return finish(.failure(TransportFailure(code: 42, message: "cancelled", kind: .permanent)))
+            }
+            guard let easy = pool.take() else {
+                // 2 is CURLE_FAILED_INIT, what curl_easy_init's failure means.
+                return finish(
+                    .failure(TransportFailure(code: 2, message: "libcurl could not create a handle", kind: .permanent)))
+            }
+            let result = easy.perform(request, settings: settings, cancellation: cancellation)
+            connectionsOpened.add(easy.connectionsOpened, ordering: .relaxed)
+            pool.give(easy)
+            finish(result)
         }
     }
 }

@@ -67,6 +67,8 @@ struct RequestExecutor: Sendable {
                 guard [429, 500, 502, 503, 504].contains(response.status) else { throw error }
                 wait = response.retryAfterDuration
             case .failure(let failure):
+                // A transfer aborted because the task was cancelled (shutdown) is not an API failure.
+                if Task.isCancelled { throw .cancelled(call) }
                 metrics.record(verb: verb, status: nil, duration: clock.now() - sent)
                 error =
                     failure.kind == .timeout

@@ -11,6 +11,7 @@ extension VigilanteConfiguration {
             ("tls", "\(tls)"),
             ("interval", format(interval)),
             ("unsafe_allow_short_intervals", "\(unsafeAllowShortIntervals)"),
+            ("shutdown_timeout", format(shutdownTimeout)),
             ("webhook.port", "\(webhookPort)"),
             ("webhook.cert_file", webhook.certFile),
             ("webhook.key_file", webhook.keyFile),
@@ -57,6 +58,7 @@ extension VigilanteConfiguration {
         let document: [String: Any] = [
             "configuration": [
                 "tls": tls, "interval": format(interval), "unsafe_allow_short_intervals": unsafeAllowShortIntervals,
+                "shutdown_timeout": format(shutdownTimeout),
                 "webhook": [
                     "port": webhookPort, "cert_file": webhook.certFile, "key_file": webhook.keyFile,
                     "client_ca_file": webhook.clientCAFile.map { $0 as Any } ?? NSNull(),

@@ -26,6 +26,7 @@ enum ConfigurationSchema {
         Key(name: "interval") { node, config in duration(node) { config.interval = $0 } },
         Key(name: "unsafe_allow_short_intervals") { node, config in bool(node) { config.unsafeAllowShortIntervals = $0 }
         },
+        Key(name: "shutdown_timeout") { node, config in duration(node) { config.shutdownTimeout = $0 } },
         Key(name: "webhook.port") { node, config in
             int(node, "a port number, 0 to 65535") { config.webhook.explicitPort = $0 }
         },

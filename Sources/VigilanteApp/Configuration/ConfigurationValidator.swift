@@ -6,6 +6,8 @@ struct ConfigurationValidator {
     /// A full node list of a large cluster is expensive; more often than this is a mistake.
     static let minimumResyncInterval: Duration = .seconds(30)
     /// Smaller than a Node review of a real cluster.
+    /// Below a second, requests in flight could never finish; beyond a few minutes, a rollout waits for nothing.
+    static let shutdownTimeoutRange: ClosedRange<Duration> = .seconds(1) ... .seconds(300)
     static let minimumBodyBytes = 64 * 1024
     static let maximumBodyBytes = 1 << 30
 
@@ -40,6 +42,11 @@ struct ConfigurationValidator {
             format(config.interval),
             "must be at least \(format(Self.minimumInterval)): shorter intervals flood the Kubernetes API server "
                 + "(set unsafe_allow_short_intervals: true to allow them, for tests and demos only)")
+        check(
+            Self.shutdownTimeoutRange.contains(config.shutdownTimeout), "shutdown_timeout",
+            format(config.shutdownTimeout),
+            "must be from \(format(Self.shutdownTimeoutRange.lowerBound)) to "
+                + "\(format(Self.shutdownTimeoutRange.upperBound)), and under the pod's terminationGracePeriodSeconds")
         check(
             config.snat.healingDuration > config.interval, "tasks.snat.healing_duration",
             format(config.snat.healingDuration),

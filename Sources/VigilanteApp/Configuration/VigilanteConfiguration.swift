@@ -13,6 +13,10 @@ public struct VigilanteConfiguration: Sendable, Equatable {
     public var interval: Duration = .seconds(30)
     /// Allows `interval` (and `resync_interval`) below their floors; for tests and demos only.
     public var unsafeAllowShortIntervals = false
+    /// How long stopping may take after SIGTERM or SIGINT (draining the webhook, cancelling healing calls) before
+    /// what is left is abandoned and the process exits: under Kubernetes' default 30 s grace period, after which
+    /// the kubelet kills the container.
+    public var shutdownTimeout: Duration = .seconds(25)
     public var webhook = Webhook()
     public var metrics = Metrics()
     public var kubernetes = KubernetesAccess()

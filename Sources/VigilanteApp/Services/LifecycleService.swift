@@ -4,6 +4,8 @@ import UnixSignals
 
 /// A part of the running application: started in order, stopped in the reverse order.
 protocol LifecycleService: Sendable {
+    /// For logs: which service did not stop in time.
+    var name: String { get }
     /// Starts the service; returns once it runs (a listener is bound), or throws when it cannot.
     func start() async throws
     /// Stops the service; returns once it has stopped (a listener has drained, a loop has ended).
@@ -13,18 +15,22 @@ protocol LifecycleService: Sendable {
 /// Runs services until SIGTERM or SIGINT, or until a background loop ends on its own. Services start in order;
 /// if one cannot start, those already running are stopped and the error is thrown. On the signal they stop in
 /// reverse order, each finishing before the next begins: the webhook drains first while health and metrics answer
-/// until the end. A loop that ended on its own stops everything the same way and is thrown as an error, so the
-/// process exits non-zero and Kubernetes restarts the pod rather than keep one that no longer heals.
+/// until the end. Stopping has one overall deadline (`shutdown_timeout`, under Kubernetes' 30 s grace period):
+/// what has not stopped by then is cancelled and left behind, and the runner returns, so the process exits before
+/// the kubelet's SIGKILL. A loop that ended on its own stops everything the same way and is thrown as an error, so
+/// the process exits non-zero and Kubernetes restarts the pod rather than keep one that no longer heals.
 enum ServiceRunner {
     struct LoopEnded: Error, CustomStringConvertible {
         var description: String
     }
 
-    static func run(_ services: [any LifecycleService], loopEnds: LoopEnds, logger: Logger) async throws {
+    static func run(
+        _ services: [any LifecycleService], loopEnds: LoopEnds, stopTimeout: Duration, logger: Logger
+    ) async throws {
         // Trapped before anything starts, so that a signal during start-up stops the process cleanly instead of
         // killing it; while the sequence lives, further signals are absorbed, not fatal.
         let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
-        try await run(services) {
+        try await run(services, stopTimeout: stopTimeout, logger: logger) {
             await withTaskGroup(of: String?.self) { group in
                 group.addTask {
                     for await signal in signals {
@@ -42,8 +48,11 @@ enum ServiceRunner {
     }
 
     /// Starts `services`, waits for `shutdown` (which returns the name of a loop that ended on its own, or `nil`
-    /// for a signal), and stops them.
-    static func run(_ services: [any LifecycleService], until shutdown: () async -> String?) async throws {
+    /// for a signal), and stops them within `stopTimeout`.
+    static func run(
+        _ services: [any LifecycleService], stopTimeout: Duration, logger: Logger,
+        until shutdown: () async -> String?
+    ) async throws {
         var running: [any LifecycleService] = []
         do {
             for service in services {
@@ -51,16 +60,75 @@ enum ServiceRunner {
                 running.append(service)
             }
         } catch {
-            await stop(running)
+            await stop(running, within: stopTimeout, logger: logger)
             throw error
         }
         let endedLoop = await shutdown()
-        await stop(running)
+        await stop(running, within: stopTimeout, logger: logger)
         if let endedLoop { throw LoopEnded(description: "the \(endedLoop) stopped on its own") }
     }
 
-    private static func stop(_ services: [any LifecycleService]) async {
-        for service in services.reversed() { await service.stop() }
+    /// Stops `services` in reverse order; returns when all have stopped or `timeout` has passed, whichever comes
+    /// first. At the deadline the stopping task is cancelled (a drain in progress is cut short) and left behind.
+    private static func stop(_ services: [any LifecycleService], within timeout: Duration, logger: Logger) async {
+        let stopped = Mutex<[String]>([])
+        let stopping = Task {
+            for service in services.reversed() {
+                await service.stop()
+                stopped.withLock { $0.append(service.name) }
+            }
+        }
+        let finished = await FirstOf.two(
+            { await stopping.value },
+            { try? await Task.sleep(for: timeout) })
+        guard finished == .first else {
+            stopping.cancel()
+            let done = stopped.withLock { Set($0) }
+            logger.error(
+                "Shutdown deadline passed; exiting with work cancelled",
+                metadata: [
+                    "shutdown_timeout": "\(timeout)",
+                    "not_stopped": "\(services.map(\.name).filter { !done.contains($0) }.joined(separator: ", "))",
+                ])
+            return
+        }
+    }
+}
+
+/// Waits for whichever of two operations ends first and returns which, without waiting for the other (a task group
+/// would wait for both). The other keeps running; the caller decides what to do with it.
+enum FirstOf {
+    enum Winner { case first, second }
+
+    static func two(
+        _ first: @escaping @Sendable () async -> Void, _ second: @escaping @Sendable () async -> Void
+    ) async -> Winner {
+        let race = Race()
+        var tasks: [Task<Void, Never>] = []
+        let winner = await withCheckedContinuation { (continuation: CheckedContinuation<Winner, Never>) in
+            tasks.append(Task { await race.end(first, as: .first, continuation) })
+            tasks.append(Task { await race.end(second, as: .second, continuation) })
+        }
+        // The loser of the race is not awaited; a timer that lost is cancelled so it does not linger.
+        for task in tasks { task.cancel() }
+        return winner
+    }
+
+    /// Resumes the continuation once, for whichever operation ends first.
+    private final class Race: Sendable {
+        private let isDecided = Mutex(false)
+
+        func end(
+            _ operation: @Sendable () async -> Void, as outcome: Winner,
+            _ continuation: CheckedContinuation<Winner, Never>
+        ) async {
+            await operation()
+            let isFirst = isDecided.withLock { decided in
+                defer { decided = true }
+                return !decided
+            }
+            if isFirst { continuation.resume(returning: outcome) }
+        }
     }
 }
 
@@ -84,7 +152,7 @@ final class LoopEnds: Sendable {
 
 /// A loop that runs until its task is cancelled (the certificate reloader, the healing scheduler).
 final class BackgroundService: LifecycleService {
-    private let name: String
+    let name: String
     private let loopEnds: LoopEnds
     private let logger: Logger
     private let body: @Sendable () async -> Void
