@@ -1,10 +1,28 @@
 import Kubernetes
 import KubernetesClient
+import TestSupport
 import Testing
 
 /// Broken answers and refusals from the fake API server: each becomes the typed error it is (or a successful
 /// retry), never a crash.
 @Suite(.serialized) struct ClientFaultTests {
+    @Test func aCallToAHangingAPIServer_endsAsCancelled_whenItsTaskIsCancelled() async throws {
+        let fake = try await FakeAPIServer.start(arguments: ["--generate-windows", "1"])
+        let client = try TestClients.client(kubeconfig: fake.kubeconfig())
+        // Far longer than the client's 60 s request timeout: only the cancellation can end the call.
+        try fake.addFault(#"{"kind": "delay", "delayMs": 600000, "method": "GET", "path": "^/api/v1/nodes/"}"#)
+
+        let call = Task {
+            await caught { () async throws(KubernetesError) in try await client.getNode(named: "akswin000000") }
+        }
+        try await waitUntil("the request hangs at the fake") {
+            (try? fake.requests())?.contains { $0.status == nil } == true
+        }
+        call.cancel()
+
+        #expect(await call.value?.caseName == "cancelled")
+    }
+
     @Test func malformedJSON_isADecodingError_notRetried() async throws {
         let fake = try await FakeAPIServer.start(arguments: ["--generate-windows", "1"])
         let client = try TestClients.client(kubeconfig: fake.kubeconfig())

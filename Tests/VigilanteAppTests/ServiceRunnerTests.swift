@@ -86,7 +86,9 @@ import Testing
             Recorded(name: "webhook", journal: journal),
         ]
         await #expect(throws: ServiceRunner.LoopEnded.self) {
-            try await ServiceRunner.run(services, stopTimeout: .seconds(25), logger: Self.logger) { await loopEnds.first() }
+            try await ServiceRunner.run(services, stopTimeout: .seconds(25), logger: Self.logger) {
+                await loopEnds.first()
+            }
         }
         #expect(journal.all == ["start metrics", "start webhook", "stop webhook", "stop metrics"])
     }
@@ -120,4 +122,3 @@ import Testing
         #expect(journal.all.prefix(4) == ["start metrics", "signal", "stop stuck", "stuck stop cancelled"])
     }
 }
-
