@@ -16,12 +16,13 @@ public enum HealthEndpoints {
         }
     }
 
-    /// `extraExposition` writes metrics the registry cannot express (the untyped v1.2.1 counters).
+    /// `extraExposition` writes metrics the registry cannot express (the untyped v1.2.1 counters). A task route,
+    /// never answered on the event loop: the process metrics read `/proc`, which is I/O.
     public static func addMetrics(
         to router: inout HTTPRouter, registry: PrometheusCollectorRegistry,
         extraExposition: @escaping @Sendable (inout [UInt8]) -> Void = { _ in }
     ) {
-        router.addOnLoop("GET", "/metrics") { _ in
+        router.add("GET", "/metrics") { _ in
             var body: [UInt8] = []
             body.reserveCapacity(16 * 1024)
             registry.emit(into: &body)

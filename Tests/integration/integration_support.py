@@ -310,6 +310,8 @@ class Vigilante:
         self.records: list[dict] = []
         self._cond = threading.Condition()
         self._reader: threading.Thread | None = None
+        self._reading = threading.Event()
+        self._reading.set()
         self.webhook_port: int | None = None
         self.metrics_port: int | None = None
         self.metrics_scheme: str | None = None
@@ -362,6 +364,7 @@ class Vigilante:
         assert self.process is not None and self.process.stderr is not None
         log = open(self.workdir / "vigilante.log", "w", encoding="utf-8")
         for raw in self.process.stderr:
+            self._reading.wait()
             line = raw.decode("utf-8", "replace").rstrip("\n")
             log.write(line + "\n")
             log.flush()
@@ -396,6 +399,14 @@ class Vigilante:
                 if remaining <= 0 or (self.process.poll() is not None and not self._reader.is_alive()):
                     return None
                 self._cond.wait(min(remaining, 0.2))
+
+    def pause_log_reading(self) -> None:
+        """Stops reading the process's stderr (after the line in hand), as a stalled log collector would: the
+        pipe fills and every further write to it blocks."""
+        self._reading.clear()
+
+    def resume_log_reading(self) -> None:
+        self._reading.set()
 
     def log_text(self) -> str:
         with self._cond:

@@ -73,8 +73,11 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
         case .writing: flush()
         case .lingering: discardUntilClosed()
         case .processing:
-            // Not reading now; only a hang-up or error is reported. The response will find the socket gone.
-            if events & (EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 { setInterest(0) }
+            // Not reading now (interest 0), yet epoll always reports a hang-up or an error, level-triggered: the
+            // peer reset the connection or closed both ways, so nobody can read the answer. Close now; left open,
+            // the loop would be woken for it again and again until the handler answers. The answer, when it comes,
+            // finds the connection closed and is dropped.
+            if events & (EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 { close() }
         case .closed: break
         }
     }

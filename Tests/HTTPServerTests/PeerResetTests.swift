@@ -1,0 +1,101 @@
+import Glibc
+import HTTPServer
+import Logging
+import Synchronization
+import TestSupport
+import Testing
+
+/// A peer that resets its connection while its request is handled off the loop: epoll reports the hang-up however
+/// little the loop asked for, so the connection must be closed, not left to wake the loop again and again.
+@Suite struct PeerResetTests {
+    /// Lets the test hold a handler until it has seen what it needs.
+    final class Gate: Sendable {
+        private let state = Mutex<(entered: Bool, waiter: CheckedContinuation<Void, Never>?, isOpen: Bool)>(
+            (false, nil, false))
+
+        var entered: Bool { state.withLock { $0.entered } }
+
+        func pass() async {
+            await withCheckedContinuation { continuation in
+                let resumeNow = state.withLock { state in
+                    state.entered = true
+                    if state.isOpen { return true }
+                    state.waiter = continuation
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        }
+
+        func open() {
+            let waiter = state.withLock { state in
+                state.isOpen = true
+                return state.waiter.take()
+            }
+            waiter?.resume()
+        }
+    }
+
+    /// Connects to 127.0.0.1:`port` and sends `request`.
+    static func connectAndSend(port: Int, _ request: String) throws -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        try #require(connected == 0)
+        let sent = request.utf8CString.withUnsafeBytes { send(fd, $0.baseAddress, $0.count - 1, 0) }
+        try #require(sent == request.utf8.count)
+        return fd
+    }
+
+    /// Closes `fd` with a reset (RST) instead of an orderly FIN.
+    static func reset(_ fd: Int32) {
+        var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
+        setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+        close(fd)
+    }
+
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let seconds = usage.ru_utime.tv_sec + usage.ru_stime.tv_sec
+        return Double(seconds) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    }
+
+    @Test func aPeerThatResetsWhileItsRequestIsHandled_isClosed_andTheLoopSleeps() async throws {
+        let gate = Gate()
+        let closed = Atomic<Int>(0)
+        var router = HTTPRouter()
+        router.add("GET", "/slow") { _ in
+            await gate.pass()
+            return .text(.ok, "late\n")
+        }
+        var configuration = HTTPServerConfiguration(host: "127.0.0.1", port: 0)
+        configuration.loopCount = 1
+        let server = HTTPServer(
+            configuration: configuration, handler: router, tlsContext: nil,
+            observer: HTTPServerObserver(connectionClosed: { closed.add(1, ordering: .relaxed) }),
+            logger: Logger(label: "test"))
+        let port = try server.start()
+
+        let fd = try Self.connectAndSend(port: port, "GET /slow HTTP/1.1\r\nHost: test\r\n\r\n")
+        try await waitUntil("the handler has the request") { gate.entered }
+        Self.reset(fd)
+
+        // The handler still holds the request: only the hang-up can close the connection.
+        try await waitUntil("the server closed the reset connection") { closed.load(ordering: .relaxed) == 1 }
+        let before = Self.cpuSeconds()
+        try await Task.sleep(for: .milliseconds(300))
+        let used = Self.cpuSeconds() - before
+        #expect(used < 0.15, "the process used \(used) s of CPU in 0.3 s with nothing to do")
+
+        gate.open()
+        await server.shutdown()
+    }
+}
