@@ -131,6 +131,7 @@ let package = Package(
             name: "vigilante",
             dependencies: [
                 "VigilanteApp",
+                "Healing",
                 "Kubernetes",
                 "KubernetesClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

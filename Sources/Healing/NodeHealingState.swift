@@ -218,9 +218,3 @@ public enum HealingAction: Sendable, Equatable {
     /// Remove the start of a window that ended when the node turned NotReady.
     case clearStaleWindowStart
 }
-
-extension Duration {
-    var timeInterval: TimeInterval {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
-    }
-}

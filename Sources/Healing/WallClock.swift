@@ -16,6 +16,11 @@ public struct SystemWallClock: WallClock {
 
     public func sleep(until deadline: Date) async throws {
         let seconds = deadline.timeIntervalSinceNow
-        if seconds > 0 { try await Task.sleep(for: .milliseconds(Int64(seconds * 1000) + 1)) }
+        if seconds > 0 { try await Task.sleep(for: .seconds(seconds)) }
     }
+}
+
+extension Duration {
+    /// The duration as the `TimeInterval` that `Date` arithmetic takes (window ends, next steps).
+    var timeInterval: TimeInterval { self / .seconds(1) }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Healing
 import Kubernetes
 import KubernetesClient
 import Logging
@@ -67,7 +68,7 @@ struct NodesCommand: AsyncParsableCommand {
     /// `name  os  ready  healed`, tab-separated; `-` where a label, condition or annotation is absent.
     static func line(for node: Node) -> String {
         let ready = node.status?.conditions?.first { $0.type == "Ready" }?.status ?? "-"
-        let healed = node.annotation("cops-vigilante-snat-node-healed") ?? "-"
+        let healed = node.annotation(SnatNames.healedAnnotation) ?? "-"
         return [node.name, node.label(Node.osLabel) ?? "-", ready, healed].joined(separator: "\t")
     }
 }

@@ -17,6 +17,12 @@ final class RunningVigilante: Sendable {
         let collected = self.collected
         error.fileHandleForReading.readabilityHandler = { handle in
             let data = handle.availableData
+            guard !data.isEmpty else {
+                // End of file: the process has exited and every line it wrote is in.
+                handle.readabilityHandler = nil
+                collected.isComplete.store(true, ordering: .releasing)
+                return
+            }
             collected.text.withLock { $0 += String(decoding: data, as: UTF8.self) }
         }
         try process.run()
@@ -51,12 +57,17 @@ final class RunningVigilante: Sendable {
             }
             try await Task.sleep(for: .milliseconds(20))
         }
-        try await Task.sleep(for: .milliseconds(50))  // Let the reader take the last lines.
+        while !collected.isComplete.load(ordering: .acquiring) {
+            guard ContinuousClock.now < deadline else { throw WaitError(message: "standard error never closed") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
         return process.terminationStatus
     }
 
     final class TextBuffer: Sendable {
         let text = Mutex("")
+        /// Set once standard error reached its end.
+        let isComplete = Atomic(false)
     }
 
     struct WaitError: Error, CustomStringConvertible {

@@ -20,21 +20,6 @@ import Testing
         #expect(headers.count == 3)
     }
 
-    @Test func replaceOrAdd_replacesTheFirstAndRemovesTheRest() {
-        var headers = HTTPHeaders([("X", "1"), ("Y", "2"), ("x", "3")])
-        headers.replaceOrAdd(name: "X", value: "new")
-
-        #expect(headers.map(\.value) == ["new", "2"])
-    }
-
-    @Test func replaceOrAdd_addsWhenAbsent() {
-        var headers = HTTPHeaders([("Y", "2")])
-        headers.replaceOrAdd(name: "X", value: "1")
-
-        #expect(headers["x"] == "1")
-        #expect(headers.count == 2)
-    }
-
     @Test func nonASCIINames_matchOnlyThemselves() {
         let headers = HTTPHeaders([("Ä", "1")])
 

@@ -23,6 +23,9 @@ final class FakeAPIServer: @unchecked Sendable {
     static func start(
         tokens: [String] = [token], tokenFile: String? = nil, arguments: [String] = []
     ) async throws -> FakeAPIServer {
+        // The test process, like `vigilante`, must ignore SIGPIPE: a write to a connection the fake closed
+        // (it is killed at each test's end) must fail, not end the test run.
+        signal(SIGPIPE, SIG_IGN)
         let directory = try TemporaryDirectory()
         try run(["-m", "fakeapi.pki", directory.path("pki")])
         let portFile = directory.path("port")

@@ -63,18 +63,19 @@ import Testing
 
     @Test func aBackgroundService_endsItsLoopWhenStopped() async throws {
         let ticks = Atomic<Int>(0)
+        let ended = Atomic(false)
         let service = BackgroundService("ticker", loopEnds: LoopEnds(), logger: Logger(label: "test")) {
             while !Task.isCancelled {
                 ticks.add(1, ordering: .relaxed)
                 try? await Task.sleep(for: .milliseconds(5))
             }
+            ended.store(true, ordering: .relaxed)
         }
         try await service.start()
-        while ticks.load(ordering: .relaxed) == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        try await waitUntil("the loop ticked") { ticks.load(ordering: .relaxed) > 0 }
         await service.stop()
-        let afterStop = ticks.load(ordering: .relaxed)
-        try await Task.sleep(for: .milliseconds(50))
-        #expect(ticks.load(ordering: .relaxed) == afterStop, "the loop still ran after stop returned")
+        let hasEnded = ended.load(ordering: .relaxed)
+        #expect(hasEnded, "stop returned before the loop had ended")
     }
 
     @Test func aLoopThatEndsOnItsOwn_stopsEverything_andIsThrown() async {

@@ -36,23 +36,6 @@ public struct HTTPHeaders: Sendable, Sequence, Equatable, ExpressibleByDictionar
         fields.append((name: name, value: value))
     }
 
-    /// Replaces the first field named `name` and removes any later ones, or appends it if absent.
-    public mutating func replaceOrAdd(name: String, value: String) {
-        guard let first = fields.firstIndex(where: { Self.namesMatch($0.name, name) }) else {
-            add(name: name, value: value)
-            return
-        }
-        fields[first] = (name: name, value: value)
-        var index = fields.index(after: first)
-        while index < fields.endIndex {
-            if Self.namesMatch(fields[index].name, name) {
-                fields.remove(at: index)
-            } else {
-                index += 1
-            }
-        }
-    }
-
     /// Lets the parser size the storage once from the number of field lines it counted.
     mutating func reserveCapacity(_ count: Int) {
         fields.reserveCapacity(count)

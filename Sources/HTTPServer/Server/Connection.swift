@@ -95,7 +95,6 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
     func close() {
         guard phase != .closed else { return }
         phase = .closed
-        cancelTimer()
         loop.deregister(fd)
         Glibc.close(fd)
         owner.connectionClosed(self)
@@ -209,7 +208,8 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
 
     private func dispatch(_ request: HTTPRequest) {
         phase = .processing
-        cancelTimer()
+        // No deadline while the handler has the request; a pending loop timer finds none and does nothing.
+        deadline = nil
         clientAskedToClose = !request.head.keepAlive
         if let response = owner.handler.respondOnLoop(to: request) {
             respond(response, keepAlive: request.head.keepAlive, version: request.head.version)
@@ -334,10 +334,6 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
     private func schedule(at instant: ContinuousClock.Instant) {
         earliestTimer = instant
         loop.schedule(at: instant) { [weak self] in self?.timerFired(scheduledFor: instant) }
-    }
-
-    private func cancelTimer() {
-        deadline = nil
     }
 
     private func timerFired(scheduledFor instant: ContinuousClock.Instant) {

@@ -1,7 +1,9 @@
 public import Logging
 import Synchronization
 
-/// An HTTP/1.1 server, over TLS when given a context source, on its own event loops.
+/// An HTTP/1.1 server, over TLS when given a context source, on its own event loops. The process must ignore
+/// `SIGPIPE` (`vigilante` does, at start): OpenSSL writes with plain `write(2)`, and a peer that has gone would
+/// otherwise kill the process instead of failing the write with `EPIPE`.
 ///
 /// `start()` binds and returns the real port; `shutdown()` stops accepting, closes idle connections, lets
 /// requests in flight finish within the grace period, then closes what is left.
@@ -38,7 +40,6 @@ public final class HTTPServer: Sendable {
     /// Binds one listener per loop and starts the loops. Returns the real port.
     @discardableResult
     public func start() throws(SocketError) -> Int {
-        ProcessLimits.ignoreBrokenPipes()
         var loops: [EventLoop] = []
         var listeners: [ListenerLoop] = []
         var port = configuration.port

@@ -92,7 +92,7 @@ final class EventLoop: @unchecked Sendable {
 
     /// Runs `action` on the loop once `deadline` has passed.
     func schedule(at deadline: ContinuousClock.Instant, _ action: @escaping () -> Void) {
-        _ = timers.add(deadline: deadline, action: action)
+        timers.add(deadline: deadline, action: action)
     }
 
     private func runLoop() {

@@ -15,10 +15,4 @@ public enum ProcessLimits {
         }
         return Int(clamping: limit.rlim_cur)
     }
-
-    /// A write to a peer that has gone must fail with `EPIPE`, never kill the process. OpenSSL writes with
-    /// plain `write(2)`, so `MSG_NOSIGNAL` alone does not cover TLS connections.
-    public static func ignoreBrokenPipes() {
-        signal(SIGPIPE, SIG_IGN)
-    }
 }

@@ -1,40 +1,25 @@
-/// The timers of one event loop: a min-heap by deadline. Cancelling marks the entry; it is skipped when it
-/// comes up, which keeps cancel O(1). (Connections do not cancel: they move a stored deadline, see `Connection`.)
+/// The timers of one event loop: a min-heap by deadline. Timers are never cancelled: a connection moves a stored
+/// deadline instead, and a timer that fires before it re-schedules itself (see `Connection`).
 struct TimerQueue {
-    struct ID: Hashable {
-        fileprivate var value: UInt64
-    }
-
     private struct Entry {
         var deadline: ContinuousClock.Instant
-        var id: UInt64
+        var action: () -> Void
     }
 
     private var heap: [Entry] = []
-    private var actions: [UInt64: () -> Void] = [:]
-    private var nextID: UInt64 = 0
 
-    mutating func add(deadline: ContinuousClock.Instant, action: @escaping () -> Void) -> ID {
-        nextID += 1
-        actions[nextID] = action
-        heap.append(Entry(deadline: deadline, id: nextID))
+    mutating func add(deadline: ContinuousClock.Instant, action: @escaping () -> Void) {
+        heap.append(Entry(deadline: deadline, action: action))
         siftUp(heap.count - 1)
-        return ID(value: nextID)
     }
 
-    mutating func cancel(_ id: ID) {
-        actions[id.value] = nil
-    }
-
-    /// How long `epoll_wait` may sleep: until the next deadline, and at most 1 s (the loop also checks for stop).
-    mutating func millisecondsUntilNext(now: ContinuousClock.Instant) -> Int32 {
-        dropCancelledHead()
+    /// How long `epoll_wait` may sleep: until the next deadline (rounded up, so the loop never wakes just
+    /// before it), and at most 1 s (the loop also checks for stop).
+    func millisecondsUntilNext(now: ContinuousClock.Instant) -> Int32 {
         guard let first = heap.first else { return 1000 }
         let remaining = now.duration(to: first.deadline)
         if remaining <= .zero { return 0 }
-        let milliseconds =
-            remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000 + 1
-        return Int32(min(milliseconds, 1000))
+        return Int32(min(1000, (remaining / .milliseconds(1)).rounded(.up)))
     }
 
     /// Removes and returns the actions whose deadline has passed, earliest first. The caller runs them after
@@ -43,15 +28,9 @@ struct TimerQueue {
         var due: [() -> Void] = []
         while let first = heap.first, first.deadline <= now {
             popHead()
-            if let action = actions.removeValue(forKey: first.id) { due.append(action) }
+            due.append(first.action)
         }
         return due
-    }
-
-    var isEmpty: Bool { actions.isEmpty }
-
-    private mutating func dropCancelledHead() {
-        while let first = heap.first, actions[first.id] == nil { popHead() }
     }
 
     private mutating func popHead() {

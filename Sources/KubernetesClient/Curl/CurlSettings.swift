@@ -18,7 +18,6 @@ struct CurlSettings: Sendable {
 extension Duration {
     /// Whole milliseconds, at least 1 (libcurl reads 0 as "no timeout").
     var curlMilliseconds: Int {
-        let (seconds, attoseconds) = components
-        return max(1, Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000))
+        max(1, Int(self / .milliseconds(1)))
     }
 }

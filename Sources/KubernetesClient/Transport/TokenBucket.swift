@@ -20,19 +20,11 @@ public struct TokenBucket: Sendable, Equatable {
     /// there).
     public mutating func reserve(at now: Duration) -> Duration {
         if let updatedAt, now > updatedAt {
-            tokens = min(Double(burst), tokens + (now - updatedAt).seconds * qps)
+            tokens = min(Double(burst), tokens + (now - updatedAt) / .seconds(1) * qps)
         }
         updatedAt = max(updatedAt ?? now, now)
         tokens -= 1
         guard tokens < 0 else { return .zero }
         return .seconds(-tokens / qps)
-    }
-}
-
-extension Duration {
-    /// The duration in seconds, as a floating-point number.
-    var seconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) / 1e18
     }
 }

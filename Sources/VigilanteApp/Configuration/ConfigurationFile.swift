@@ -20,7 +20,7 @@ struct ConfigurationFile {
         do {
             // The basic resolver tags every scalar as a string: the schema reads each value itself (so `tls: 8443`
             // is an error, not a guess), and Yams' default resolver would compile a set of NSRegularExpressions,
-            // pulling ICU's regex engine and data into a process that never needs them (about 3 MiB of RSS).
+            // pulling ICU's regex engine and data into a process that never needs them.
             root = try Yams.compose(yaml: text, .basic)
         } catch {
             problems.append(Self.syntaxProblem(error, source: source))
