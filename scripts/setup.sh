@@ -6,7 +6,7 @@
 # - Swift packages: Package.resolved (committed) pins every dependency to one commit.
 # - Python packages: Tests/requirements.txt pins every package, direct or pulled in, to one version; they go into
 #   .venv (the deploy tools into .venv-deploy-tools), never into the system's Python. Scripts put .venv/bin first
-#   on PATH.
+#   on PATH. A .pth file in .venv makes the tests' own packages under Tests/ (testkit, fakeapi) importable.
 # - Debian packages: the tools whose output the tests judge (shellcheck, promtool, testssl.sh) are pinned to their
 #   bookworm release. The libraries and clients that Debian patches for security (OpenSSL, libcurl, curl) take
 #   bookworm's current update: a superseded security release leaves the archive, so a pin on it could never install
@@ -78,6 +78,10 @@ python_environment() {
     touch "$stamp"
 }
 python_environment .venv Tests/requirements.txt
+# The tests' own packages, testkit (the suites' helpers) and fakeapi (the fake API server), import from Tests/: a
+# .pth file in .venv's site-packages names it. Written on every run, so that a clone that moved still finds them.
+site_packages=$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+printf '%s\n' "$PWD/Tests" >"$site_packages/cops-vigilante-tests.pth"
 # checkov and the CRD models pin versions that would downgrade shared packages: they get their own environment.
 python_environment .venv-deploy-tools Tests/deploy/requirements-tools.txt
 

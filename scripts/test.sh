@@ -21,10 +21,9 @@ step "shellcheck" shellcheck scripts/*.sh .ci/run
 step "build" swift build --build-tests
 step "swift tests" swift test --skip-build --parallel
 
-for suite in Tests/fakeapi Tests/integration Tests/deploy; do
-    if [ -d "$suite" ]; then
-        step "python tests ($suite)" env VIGILANTE_BIN="$PWD/.build/debug/vigilante" python3 -m pytest -q "$suite"
-    fi
+# The fake API server's own tests, and the chart's (checked against the debug binary's answers).
+for suite in Tests/fakeapi Tests/deploy; do
+    step "python tests ($suite)" env VIGILANTE_BIN="$PWD/.build/debug/vigilante" python3 -m pytest -q "$suite"
 done
 
 # Every Swift test once more under AddressSanitizer (Swift Testing only: XCTest's own empty run leaks a few bytes).
@@ -40,9 +39,13 @@ step "fuzz smoke (AdmissionReview decoder, 15 s)" bash scripts/fuzz-admission-re
 # The container image's build command (static Swift runtime), proven without Docker.
 step "static release build (deploy/check-static-build.sh)" bash deploy/check-static-build.sh
 
-# The release binary end to end, against the fake API server and real peers (Prometheus, kubectl, testssl.sh).
-step "python tests (Tests/e2e, release binary)" \
-    env VIGILANTE_BIN="$PWD/.build-static/release/vigilante" python3 -m pytest -q Tests/e2e
+# The binary the image ships, black box: every scenario against the fake API server with real clients
+# (Tests/integration), then the real peers of an operator's cluster: Prometheus, kubectl, testssl.sh and openssl
+# s_client (Tests/e2e).
+for suite in Tests/integration Tests/e2e; do
+    step "python tests ($suite, release binary)" \
+        env VIGILANTE_BIN="$PWD/.build-static/release/vigilante" python3 -m pytest -q "$suite"
+done
 
 echo
 if ((${#failures[@]})); then

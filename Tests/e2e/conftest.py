@@ -1,26 +1,20 @@
 """Fixtures of the end-to-end tests: the release binary, the development certificates of scripts/gen-certs.sh, the
-fake Kubernetes API server, vigilante processes healing it, and API-server-like webhook callers.
-
-The process and cluster helpers are those of Tests/integration (imported, not copied)."""
+fake Kubernetes API server, vigilante processes healing it, and API-server-like webhook callers (testkit)."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Callable, Iterator
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "integration"))
-
-from dev_certs import DevCerts, generate  # noqa: E402
-from fake_cluster import FakeCluster  # noqa: E402
-from integration_support import MAX_BODY_BYTES, REPO_ROOT, Vigilante, private_binary  # noqa: E402
-from launcher import Launcher  # noqa: E402
-from webhook_caller import WebhookCaller  # noqa: E402
-
-# What the container image ships: a release build with the Swift runtime linked in.
-RELEASE_BINARY = REPO_ROOT / ".build-static" / "release" / "vigilante"
+from testkit.binary import private_binary
+from testkit.dev_certs import DevCerts, generate
+from testkit.fake_cluster import FakeCluster
+from testkit.launcher import Launcher
+from testkit.paths import RELEASE_BINARY
+from testkit.vigilante import Vigilante
+from testkit.webhook_caller import WebhookCaller
 
 
 @pytest.fixture(scope="session")
@@ -35,10 +29,15 @@ def dev_certs(tmp_path_factory: pytest.TempPathFactory) -> DevCerts:
     return generate(tmp_path_factory.mktemp("dev-certs"))
 
 
+def _launcher(binary: Path, certs: DevCerts, factory: pytest.TempPathFactory) -> Launcher:
+    return Launcher(binary, factory, cert_file=certs.cert_file, key_file=certs.key_file, ca_file=certs.ca_file)
+
+
 @pytest.fixture
 def launch(vigilante_bin: Path, dev_certs: DevCerts,
            tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., Vigilante]]:
-    launcher = Launcher(vigilante_bin, dev_certs, tmp_path_factory)
+    """Starts vigilante processes with the development certificate (Launcher.start); stopped afterwards."""
+    launcher = _launcher(vigilante_bin, dev_certs, tmp_path_factory)
     yield launcher.start
     launcher.stop_all()
 
@@ -70,22 +69,8 @@ def caller_for(dev_certs: DevCerts) -> Iterator[Callable[[Vigilante], WebhookCal
 def webhook_only(vigilante_bin: Path, dev_certs: DevCerts,
                  tmp_path_factory: pytest.TempPathFactory) -> Iterator[Vigilante]:
     """One vigilante for a module's tests of the listener alone: the healing task off (no cluster behind it)."""
-    launcher = Launcher(vigilante_bin, dev_certs, tmp_path_factory)
+    launcher = _launcher(vigilante_bin, dev_certs, tmp_path_factory)
     try:
         yield launcher.start()
     finally:
         launcher.stop_all()
-
-
-@pytest.fixture(scope="module")
-def healing_webhook(vigilante_bin: Path, dev_certs: DevCerts,
-                    tmp_path_factory: pytest.TempPathFactory) -> Iterator[Vigilante]:
-    """One vigilante as it runs in a cluster (healing on, against a fake API server) for a module's admission
-    tests, with webhook.max_body_bytes MAX_BODY_BYTES (small, so that 413 is cheap to reach)."""
-    fake = FakeCluster(tmp_path_factory.mktemp("fakeapi"))
-    launcher = Launcher(vigilante_bin, dev_certs, tmp_path_factory)
-    try:
-        yield launcher.start(fake, {"webhook": {"max_body_bytes": MAX_BODY_BYTES}})
-    finally:
-        launcher.stop_all()
-        fake.stop()

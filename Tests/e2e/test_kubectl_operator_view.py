@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from cluster_effects import POD_NAMESPACE, probe_pod_name
-from fake_cluster import HEALED, FakeCluster, admission_review, wait_for, windows_node
+from testkit.cluster_effects import HEALED, POD_NAMESPACE, probe_pod_name
+from testkit.fake_cluster import FakeCluster
+from testkit.reviews import admission_review, windows_node
+from testkit.waiting import wait_until
 
 NODE = "akswin000041"
 
@@ -30,9 +32,8 @@ def kubectl(cluster: FakeCluster, home: Path, *args: str) -> str:
 
 def kubectl_until(cluster: FakeCluster, home: Path, wanted: str, *args: str, timeout: float = 15) -> str:
     """The output of the kubectl command once it contains `wanted`, as an operator runs it again until it does."""
-    return wait_for(f"`kubectl {' '.join(args)}` showing {wanted!r}", lambda: (
-        lambda output: output if wanted in output else None)(kubectl(cluster, home, *args)),
-        timeout=timeout, interval=0.3)
+    return wait_until(lambda: (lambda output: output if wanted in output else None)(kubectl(cluster, home, *args)),
+                      timeout=timeout, interval=0.3, message=f"`kubectl {' '.join(args)}` showing {wanted!r}")
 
 
 def test_kubectl_shows_the_probe_pod_while_healing_and_the_healed_annotation_afterwards(
@@ -52,8 +53,8 @@ def test_kubectl_shows_the_probe_pod_while_healing_and_the_healed_annotation_aft
     assert healed == "true"
     annotations = kubectl(cluster, tmp_path, "get", "node", NODE, "-o", "jsonpath={.metadata.annotations}")
     assert "cops-vigilante-snat-healing-started-at" not in annotations, annotations
-    wait_for("the probe pod gone from the listing", lambda: probe_pod_name(NODE) not in kubectl(
-        cluster, tmp_path, *probe_pods), timeout=10, interval=0.3)
+    wait_until(lambda: probe_pod_name(NODE) not in kubectl(cluster, tmp_path, *probe_pods), timeout=10,
+               interval=0.3, message="the probe pod gone from the listing")
     description = kubectl_until(cluster, tmp_path, "SnatNodeHealed", "describe", "node", NODE, timeout=10)
     assert "SnatHealingStarted" in description
     assert f"{HEALED}: true" in description

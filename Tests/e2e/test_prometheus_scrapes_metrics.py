@@ -1,5 +1,6 @@
 """A real Prometheus (Debian's) scrapes the metrics listener of a vigilante that is healing a node, and the series
-dashboards use come back through Prometheus' own HTTP API; promtool finds nothing wrong with the exposition."""
+dashboards use come back through Prometheus' own HTTP API. (promtool's check of the exposition is in
+Tests/integration/test_metrics.py.)"""
 
 from __future__ import annotations
 
@@ -14,9 +15,9 @@ from typing import Iterator
 
 import pytest
 
-from cluster_effects import ATTEMPTS
-from fake_cluster import STARTED, admission_review, wait_for, windows_node
-from integration_support import scrape
+from testkit.cluster_effects import ATTEMPTS, STARTED
+from testkit.reviews import admission_review, windows_node
+from testkit.waiting import wait_until
 
 NODE = "akswin000031"
 JOB = "cops-vigilante"
@@ -86,7 +87,7 @@ def healing(launch, cluster, caller_for):
     server = launch(cluster, {"tasks": {"snat": {"healing_duration": "60s"}}})
     cluster.admin("POST", "nodes", windows_node(NODE, ready=True))
     caller_for(server).review(admission_review("UPDATE", windows_node(NODE, ready=True), sub_resource="status"))
-    wait_for("the node healing", lambda: STARTED in cluster.annotations(NODE), timeout=10)
+    wait_until(lambda: STARTED in cluster.annotations(NODE), timeout=10, message="the node healing")
     return server
 
 
@@ -94,28 +95,18 @@ def healing(launch, cluster, caller_for):
 def prometheus(healing, tmp_path: Path) -> Iterator[Prometheus]:
     instance = Prometheus(tmp_path, healing.metrics_port)
     try:
-        wait_for("prometheus ready", instance.ready, timeout=30, interval=0.2)
+        wait_until(instance.ready, timeout=30, interval=0.2, message="prometheus ready")
         yield instance
     finally:
         instance.stop()
 
 
 def test_prometheus_scrapes_the_metrics_listener_and_serves_the_healing_counter(prometheus) -> None:
-    up = wait_for("a successful scrape (up == 1)", lambda: [
-        s for s in prometheus.query(f'up{{job="{JOB}"}}') if s["value"][1] == "1"], timeout=30, interval=0.5)
+    up = wait_until(lambda: [s for s in prometheus.query(f'up{{job="{JOB}"}}') if s["value"][1] == "1"],
+                    timeout=30, interval=0.5, message="a successful scrape (up == 1)")
     assert len(up) == 1
-    attempts = wait_for(f"{ATTEMPTS} in Prometheus", lambda: prometheus.query(f'{ATTEMPTS}{{job="{JOB}"}}'),
-                        timeout=15, interval=0.5)
+    attempts = wait_until(lambda: prometheus.query(f'{ATTEMPTS}{{job="{JOB}"}}'), timeout=15, interval=0.5,
+                          message=f"{ATTEMPTS} in Prometheus")
     assert float(attempts[0]["value"][1]) >= 1, attempts
     targets = prometheus.api("targets")["activeTargets"]
     assert [(t["health"], t["lastError"]) for t in targets] == [("up", "")], targets
-
-
-def test_promtool_finds_no_problem_in_the_exposition(healing) -> None:
-    promtool = shutil.which("promtool")
-    if promtool is None:
-        pytest.fail("promtool is not installed (Debian package prometheus)", pytrace=False)
-    result = subprocess.run([promtool, "check", "metrics"], input=scrape(healing).encode(), capture_output=True,
-                            timeout=30)
-    problems = (result.stdout + result.stderr).decode()
-    assert result.returncode == 0 and not problems.strip(), f"promtool check metrics:\n{problems}"

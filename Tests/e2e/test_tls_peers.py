@@ -1,5 +1,7 @@
-"""Real TLS peers on the webhook port of the release binary with the development certificate: curl, `openssl
-s_client` (TLS 1.2 and 1.3 accepted, 1.0 and 1.1 refused, ALPN http/1.1) and the testssl.sh scanner."""
+"""Real TLS peers on the webhook port of the release binary with the development certificate of
+scripts/gen-certs.sh: `openssl s_client` verifies it over TLS 1.2 and 1.3, and the testssl.sh scanner grades the whole
+TLS configuration. (What each protocol version, ALPN offer, cipher suite and client certificate gets is tested, with
+s_client, curl and Python's ssl, in Tests/integration/test_tls.py; curl's review in test_webhook_admission.py.)"""
 
 from __future__ import annotations
 
@@ -10,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from integration_support import expected_answer, negotiated_protocol, review, s_client
-from webhook_caller import VALIDATE_PATH
+from testkit.openssl_client import negotiated_protocol, s_client
 
 # testssl's grades above LOW; FATAL is a scan that could not be done.
 SERIOUS = {"MEDIUM", "HIGH", "CRITICAL", "FATAL"}
@@ -22,41 +23,13 @@ CERTIFICATE_ISSUANCE = {
 }
 
 
-def test_curl_posts_a_review_over_https_verified_against_the_dev_ca(webhook_only, dev_certs, tmp_path) -> None:
-    body = tmp_path / "review.json"
-    body.write_bytes(review("curl"))
-    result = subprocess.run(
-        ["curl", "--silent", "--show-error", "--fail-with-body", "--max-time", "10",
-         "--cacert", str(dev_certs.ca_file), "--resolve", f"localhost:{webhook_only.webhook_port}:127.0.0.1",
-         "--header", "Content-Type: application/json", "--header", "Accept: application/json",
-         "--data-binary", f"@{body}", "--write-out", "\n%{http_version} %{ssl_verify_result}",
-         f"https://localhost:{webhook_only.webhook_port}{VALIDATE_PATH}"],
-        capture_output=True, text=True, timeout=30)
-    assert result.returncode == 0, f"curl failed ({result.returncode}): {result.stderr}"
-    answer, _, trailer = result.stdout.rpartition("\n")
-    assert json.loads(answer) == expected_answer("admission.k8s.io/v1", "curl")
-    assert trailer == "1.1 0", f"HTTP version and certificate verification result: {trailer}"
-
-
 @pytest.mark.parametrize("flag,protocol", [("-tls1_2", "TLSv1.2"), ("-tls1_3", "TLSv1.3")])
-def test_openssl_s_client_is_served_over_tls_1_2_and_1_3(webhook_only, dev_certs, flag, protocol) -> None:
+def test_openssl_s_client_verifies_the_development_certificate_over_tls_1_2_and_1_3(
+        webhook_only, dev_certs, flag, protocol) -> None:
     output = s_client(webhook_only.webhook_port, dev_certs.ca_file, flag)
     assert negotiated_protocol(output) == protocol, output
     assert "Verify return code: 0 (ok)" in output, output
     assert "HTTP/1.1 200" in output, output
-
-
-@pytest.mark.parametrize("flag", ["-tls1", "-tls1_1"])
-def test_openssl_s_client_is_refused_tls_1_0_and_1_1(webhook_only, dev_certs, flag) -> None:
-    # SECLEVEL=0 lets this OpenSSL really offer the old versions, so the refusal is the server's.
-    output = s_client(webhook_only.webhook_port, dev_certs.ca_file, flag, "-cipher", "DEFAULT@SECLEVEL=0")
-    assert negotiated_protocol(output) is None, output
-    assert "alert protocol version" in output, output
-
-
-def test_openssl_s_client_offering_h2_and_http_1_1_gets_http_1_1(webhook_only, dev_certs) -> None:
-    output = s_client(webhook_only.webhook_port, dev_certs.ca_file, "-alpn", "h2,http/1.1")
-    assert "ALPN protocol: http/1.1" in output, output
 
 
 def run_testssl(port: int, ca_file: Path, json_file: Path) -> list[dict]:

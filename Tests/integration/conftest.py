@@ -1,5 +1,5 @@
-"""Fixtures of the black-box integration tests: a private copy of the vigilante binary, test certificates, and
-vigilante processes listening on ports picked by the kernel."""
+"""Fixtures of the black-box tests: a private copy of the vigilante binary, test certificates, vigilante processes
+listening on ports picked by the kernel, the fake Kubernetes API server, and API-server-like webhook callers."""
 
 from __future__ import annotations
 
@@ -9,7 +9,14 @@ from typing import Callable, Iterator
 
 import pytest
 
-from integration_support import MAX_BODY_BYTES, PKI, REPO_ROOT, Vigilante, make_pki, private_binary
+from testkit.binary import private_binary
+from testkit.config import MAX_BODY_BYTES
+from testkit.fake_cluster import FakeCluster
+from testkit.launcher import Launcher
+from testkit.paths import DEBUG_BINARY
+from testkit.pki import PKI, make_pki
+from testkit.vigilante import Vigilante
+from testkit.webhook_caller import WebhookCaller
 
 # Raised once for the whole session: some tests hold a thousand or more connections open.
 _soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -20,10 +27,10 @@ if _soft != resource.RLIM_INFINITY and _soft < _wanted:
 
 @pytest.fixture(scope="session")
 def vigilante_bin(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the built binary (VIGILANTE_BIN, or .build/debug/vigilante), so that a rebuild during the session
-    changes nothing."""
-    return private_binary(REPO_ROOT / ".build" / "debug" / "vigilante", "run `swift build`",
-                          tmp_path_factory.mktemp("bin"))
+    """A copy of the binary under test (VIGILANTE_BIN, else .build/debug/vigilante), so that a rebuild during the
+    session changes nothing."""
+    return private_binary(DEBUG_BINARY, "run `swift build` (or `bash deploy/check-static-build.sh` for the release "
+                          "binary)", tmp_path_factory.mktemp("bin"))
 
 
 @pytest.fixture(scope="session")
@@ -32,25 +39,47 @@ def pki(tmp_path_factory: pytest.TempPathFactory) -> PKI:
     return make_pki(tmp_path_factory.mktemp("pki"))
 
 
+def _launcher(binary: Path, pki: PKI, factory: pytest.TempPathFactory) -> Launcher:
+    return Launcher(binary, factory, cert_file=pki.server_a.cert_file, key_file=pki.server_a.key_file,
+                    ca_file=pki.ca.cert_file)
+
+
 @pytest.fixture
-def launch(vigilante_bin: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., Vigilante]]:
-    """Starts vigilante processes for one test (keyword arguments of Vigilante); each is stopped afterwards."""
-    started: list[Vigilante] = []
+def launch(vigilante_bin: Path, pki: PKI, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., Vigilante]]:
+    """Starts vigilante processes for one test (Launcher.start: the ECDSA certificate A unless told otherwise, a
+    fake cluster as first argument turns healing on); each is stopped afterwards."""
+    launcher = _launcher(vigilante_bin, pki, tmp_path_factory)
+    yield launcher.start
+    launcher.stop_all()
 
-    def start(**kwargs) -> Vigilante:
-        server = Vigilante(vigilante_bin, tmp_path_factory.mktemp("vigilante"), **kwargs)
-        started.append(server)
-        return server.start()
 
-    yield start
-    for server in started:
-        server.stop()
+@pytest.fixture
+def cluster(tmp_path: Path) -> Iterator[FakeCluster]:
+    """An empty fake API server (its namespaces only) over HTTPS with a token."""
+    fake = FakeCluster(tmp_path / "fakeapi")
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def caller_for(pki: PKI) -> Iterator[Callable[[Vigilante], WebhookCaller]]:
+    """Makes API-server-like callers of a vigilante's webhook (verifying the test CA); each is closed afterwards."""
+    callers: list[WebhookCaller] = []
+
+    def make(server: Vigilante) -> WebhookCaller:
+        caller = WebhookCaller(server.webhook_port, pki.ca.cert_file)
+        callers.append(caller)
+        return caller
+
+    yield make
+    for caller in callers:
+        caller.close()
 
 
 class SharedServer:
     """One vigilante for the many tests that only need a healthy server: HTTPS webhook with the ECDSA certificate
-    A, plain-HTTP metrics, max_body_bytes 65536. A test that kills it fails; the next test gets a new one, so that
-    one crash is reported once and does not fail every later test."""
+    A, plain-HTTP metrics, max_body_bytes 65536, healing off. A test that kills it fails; the next test gets a new
+    one, so that one crash is reported once and does not fail every later test."""
 
     def __init__(self, binary: Path, pki: PKI, factory: pytest.TempPathFactory):
         self.binary, self.pki, self.factory = binary, pki, factory
@@ -79,3 +108,24 @@ def server(shared_servers: SharedServer) -> Iterator[Vigilante]:
     server = shared_servers.get()
     yield server
     server.assert_alive()
+
+
+@pytest.fixture(scope="module")
+def _module_healing_webhook(vigilante_bin: Path, pki: PKI,
+                            tmp_path_factory: pytest.TempPathFactory) -> Iterator[Vigilante]:
+    fake = FakeCluster(tmp_path_factory.mktemp("fakeapi"))
+    launcher = _launcher(vigilante_bin, pki, tmp_path_factory)
+    try:
+        yield launcher.start(fake, {"webhook": {"max_body_bytes": MAX_BODY_BYTES}})
+    finally:
+        launcher.stop_all()
+        fake.stop()
+
+
+@pytest.fixture
+def healing_webhook(_module_healing_webhook: Vigilante) -> Iterator[Vigilante]:
+    """One vigilante per module as it runs in a cluster (healing on, against a fake API server, certificate A),
+    with webhook.max_body_bytes MAX_BODY_BYTES (small, so that 413 is cheap to reach); the test fails when the
+    server is dead after it."""
+    yield _module_healing_webhook
+    _module_healing_webhook.assert_alive()

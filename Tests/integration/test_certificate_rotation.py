@@ -1,6 +1,7 @@
 """Scenario: cert-manager renews the webhook certificate and the kubelet swaps the `..data` symlink of the mounted
-Secret, while the API server keeps calling. No request may fail; new connections get the new certificate; a bad
-new pair is refused and the old one kept."""
+Secret, while the API server keeps calling, on new connections and on a kept-alive one. No request may fail; the
+kept-alive connection goes on; new connections get the new certificate once vigilante's reload poll (every 5 s) has
+seen the change; a bad new pair is refused and the old one kept."""
 
 from __future__ import annotations
 
@@ -9,8 +10,14 @@ import threading
 import time
 from pathlib import Path
 
-from integration_support import (PKI, ResponseReader, SecretVolume, Vigilante, build_request, client_context, connect,
-                                 expected_answer, metric, peer_serial, review, scrape, wait_until)
+from testkit.metrics import metric, scrape
+from testkit.pki import PKI, client_context, peer_serial
+from testkit.raw_http import ResponseReader, build_request, connect
+from testkit.review_loop import OK, ReviewLoop
+from testkit.reviews import expected_answer, review
+from testkit.secret_volume import SecretVolume
+from testkit.vigilante import Vigilante
+from testkit.waiting import wait_until
 
 
 class RequestLoop(threading.Thread):
@@ -74,10 +81,14 @@ def test_a_data_symlink_swap_rotates_the_certificate_without_failing_a_request(
     assert peer_serial(old_connection) == pki.server_a.serial
 
     loop = RequestLoop(server.webhook_port, client_context(pki))
+    # The API server's own stream of callbacks, on one kept-alive connection for the whole test.
+    kept_alive = ReviewLoop(server.webhook_port, pki.ca.cert_file, "kept-alive", pause=0.01)
     loop.start()
+    kept_alive.start()
     try:
         wait_until(lambda: pki.server_a.serial in loop.seen_since(0), timeout=10,
                    message="the request loop never got an answer with certificate A")
+        wait_until(lambda: kept_alive.count(OK) >= 10, timeout=10, message="the kept-alive loop got no answers")
 
         # Swap to certificate B (same CA); the kubelet removes the old directory.
         swapped_at = time.monotonic()
@@ -90,6 +101,9 @@ def test_a_data_symlink_swap_rotates_the_certificate_without_failing_a_request(
         assert loop.seen_since(settled) == {pki.server_b.serial}, "certificate A is still served after the reload"
         assert reloads("success") >= successes_before + 1
         assert expiry() == pki.server_b.not_after.timestamp(), "the expiry metric still shows certificate A"
+        answered_at_reload = kept_alive.count(OK)
+        wait_until(lambda: kept_alive.count(OK) >= answered_at_reload + 10, timeout=10,
+                   message="the kept-alive connection stopped answering after the reload")
 
         old_connection.sendall(build_request("POST", "/validate", review("old-connection")))
         response = old_reader.read_response("POST")
@@ -111,9 +125,13 @@ def test_a_data_symlink_swap_rotates_the_certificate_without_failing_a_request(
         server.assert_alive()
     finally:
         loop.stop()
+        kept_alive.stop()
         old_connection.close()
 
     assert not loop.failures, f"{len(loop.failures)} of {loop.count} requests failed during the rotation: " \
                               f"{loop.failures[:5]}"
+    failures = kept_alive.unexpected()
+    assert not failures, f"{len(failures)} of {len(kept_alive.outcomes)} kept-alive calls failed: {failures[:5]}"
+    assert kept_alive.caller.connections_opened == 1, "the kept-alive connection was dropped during the rotation"
     assert loop.count > 50, f"only {loop.count} requests were made"
     assert picked_up_at - swapped_at < 20

@@ -1,70 +1,89 @@
-"""Scenarios of requests the webhook refuses, each with its HTTP status and a message, and Expect: 100-continue."""
+"""Every error status of the README's "Endpoints" section, through the API-server-like caller: 400 for a body that
+is not an AdmissionReview, 404 for an unknown path, 405 for a wrong method, 413 over webhook.max_body_bytes, 415 for
+a wrong content type. Each comes with a message, and the caller's next review is answered: on the same connection,
+or on a new one when the error answer said `Connection: close`. Then, on raw sockets: chunked bodies,
+Expect: 100-continue, request smuggling shapes, oversized and malformed requests."""
 
 from __future__ import annotations
 
 import pytest
 
-from integration_support import (MAX_BODY_BYTES, PKI, ResponseReader, Vigilante, build_request, client_context, connect,
-                                 NOT_ADMISSION_REVIEWS, expected_answer, request, review, review_of_size)
+from testkit.config import MAX_BODY_BYTES
+from testkit.pki import PKI, client_context
+from testkit.raw_http import ResponseReader, build_request, connect, request
+from testkit.reviews import NOT_ADMISSION_REVIEWS, expected_answer, review, review_of_size
+from testkit.vigilante import Vigilante
+from testkit.webhook_caller import Answer, WebhookCaller
 
 
 def post(server: Vigilante, pki: PKI, body: bytes, headers: dict[str, str] | None = None):
     return request(server.webhook_port, "POST", "/validate", body, headers, context=client_context(pki))
 
 
-def test_an_unknown_path_is_404(server: Vigilante, pki: PKI) -> None:
-    response = request(server.webhook_port, "GET", "/no/such/path", context=client_context(pki))
-    assert response.status == 404
-    assert response.body.strip()
-    response = request(server.webhook_port, "POST", "/mutate", review(), context=client_context(pki))
-    assert response.status == 404
+def assert_still_served(caller: WebhookCaller, error: Answer) -> None:
+    """The next review after an error answer is allowed; a server that dropped the connection without saying
+    `Connection: close` fails here (http.client would then get no answer on the reused connection)."""
+    opened = caller.connections_opened
+    assert caller.review(review("after-error")) == expected_answer("admission.k8s.io/v1", "after-error")
+    if error.headers.get("connection", "").lower() != "close":
+        assert caller.connections_opened == opened, "the connection was closed without `Connection: close`"
+
+
+@pytest.mark.parametrize("body", NOT_ADMISSION_REVIEWS)
+def test_a_body_that_is_not_an_admission_review_gets_400_with_a_message(healing_webhook, caller_for, body) -> None:
+    caller = caller_for(healing_webhook)
+    answer = caller.call(body)
+    assert answer.status == 400, answer
+    assert len(answer.body.strip()) > 10, f"400 without a message: {answer.body!r}"
+    assert_still_served(caller, answer)
+
+
+@pytest.mark.parametrize("method,path", [("POST", "/mutate?timeout=10s"), ("GET", "/no/such/path")])
+def test_an_unknown_path_gets_404_with_a_message(healing_webhook, caller_for, method, path) -> None:
+    caller = caller_for(healing_webhook)
+    answer = caller.call(review() if method == "POST" else b"", method=method, path=path,
+                         content_type="application/json" if method == "POST" else None)
+    assert answer.status == 404, answer
+    assert answer.body.strip()
+    assert_still_served(caller, answer)
 
 
 @pytest.mark.parametrize("method", ["GET", "PUT", "DELETE"])
-def test_a_wrong_method_on_validate_is_405_with_allow(server: Vigilante, pki: PKI, method: str) -> None:
-    body = review() if method == "PUT" else b""
-    response = request(server.webhook_port, method, "/validate", body, context=client_context(pki))
-    assert response.status == 405, response
-    assert "POST" in (response.header("allow") or ""), "a 405 must name the allowed methods (RFC 9110 15.5.6)"
+def test_a_wrong_method_on_validate_gets_405_naming_post(healing_webhook, caller_for, method) -> None:
+    caller = caller_for(healing_webhook)
+    answer = caller.call(review() if method == "PUT" else b"", method=method,
+                         content_type="application/json" if method == "PUT" else None)
+    assert answer.status == 405, answer
+    assert "POST" in answer.headers.get("allow", ""), "a 405 names the allowed methods (RFC 9110 15.5.6)"
+    assert_still_served(caller, answer)
 
 
-@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", None])
-def test_a_wrong_content_type_is_415(server: Vigilante, pki: PKI, content_type: str | None) -> None:
-    headers = {"Content-Type": content_type} if content_type else {}
-    raw = build_request("POST", "/validate", review(), headers)
-    if content_type is None:  # no Content-Type header at all
-        raw = raw.replace(b"Content-Type: application/json\r\n", b"")
-    with connect(server.webhook_port, context=client_context(pki)) as sock:
-        sock.sendall(raw)
-        response = ResponseReader(sock).read_response("POST")
-    assert response.status == 415, response
-    assert response.body.strip()
+def test_a_body_one_byte_over_max_body_bytes_gets_413_and_one_at_the_limit_is_answered(
+        healing_webhook, caller_for) -> None:
+    caller = caller_for(healing_webhook)
+    answer = caller.call(review_of_size(MAX_BODY_BYTES + 1, uid="over"))
+    assert answer.status == 413, answer
+    assert answer.body.strip()
+    assert_still_served(caller, answer)
+    assert caller.review(review_of_size(MAX_BODY_BYTES, uid="at-limit")) == \
+        expected_answer("admission.k8s.io/v1", "at-limit")
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", None],
+                         ids=["text-plain", "form", "none"])
+def test_a_review_sent_with_a_wrong_content_type_gets_415(healing_webhook, caller_for, content_type) -> None:
+    # None: no Content-Type header at all.
+    caller = caller_for(healing_webhook)
+    answer = caller.call(review("wrong-type"), content_type=content_type)
+    assert answer.status == 415, answer
+    assert answer.body.strip()
+    assert_still_served(caller, answer)
 
 
 def test_json_with_a_charset_parameter_is_accepted(server: Vigilante, pki: PKI) -> None:
     response = post(server, pki, review("charset"), {"Content-Type": "application/json; charset=utf-8"})
     assert response.status == 200, response
     assert response.json() == expected_answer("admission.k8s.io/v1", "charset")
-
-
-@pytest.mark.parametrize("body", NOT_ADMISSION_REVIEWS)
-def test_a_body_that_is_not_an_admission_review_is_400_with_a_message(
-        server: Vigilante, pki: PKI, body: bytes) -> None:
-    response = post(server, pki, body)
-    assert response.status == 400, response
-    assert len(response.body.strip()) > 10, f"400 without a message: {response.body!r}"
-
-
-def test_a_body_of_exactly_max_body_bytes_is_accepted(server: Vigilante, pki: PKI) -> None:
-    response = post(server, pki, review_of_size(MAX_BODY_BYTES, uid="at-limit"))
-    assert response.status == 200, response
-    assert response.json() == expected_answer("admission.k8s.io/v1", "at-limit")
-
-
-def test_a_body_one_byte_over_max_body_bytes_is_413(server: Vigilante, pki: PKI) -> None:
-    response = post(server, pki, review_of_size(MAX_BODY_BYTES + 1, uid="over-limit"))
-    assert response.status == 413, response
-    assert response.body.strip()
 
 
 def test_a_chunked_body_over_max_body_bytes_is_413(server: Vigilante, pki: PKI) -> None:

@@ -4,7 +4,9 @@ answering, because log lines are written by a thread of their own, never by the 
 
 from __future__ import annotations
 
-from integration_support import ResponseReader, Vigilante, build_request, connect, wait_until
+from testkit.raw_http import ResponseReader, build_request, connect
+from testkit.vigilante import Vigilante
+from testkit.waiting import wait_until
 
 
 def test_a_stalled_stderr_reader_does_not_stop_the_webhook_answering_refusals(launch) -> None:

@@ -9,7 +9,15 @@ import subprocess
 
 import pytest
 
-from integration_support import PKI, Vigilante, client_context, metric, parse_metrics, request, review, scrape
+from testkit.cluster_effects import ATTEMPTS, STARTED, healing_attempts
+from testkit.metrics import metric, parse_metrics, scrape
+from testkit.pki import PKI, client_context
+from testkit.raw_http import request
+from testkit.reviews import admission_review, review, windows_node
+from testkit.vigilante import Vigilante
+from testkit.waiting import wait_until
+
+NODE = "akswin000031"
 
 REQUIRED_METRICS = [
     "cops_vigilante_admission_requests_total",
@@ -26,17 +34,24 @@ REQUIRED_METRICS = [
 ]
 
 
-def test_the_exposition_passes_promtool_check_metrics(server: Vigilante, pki: PKI) -> None:
+def test_the_exposition_passes_promtool_check_metrics(launch, cluster, caller_for) -> None:
     promtool = shutil.which("promtool")
     if promtool is None:
         pytest.fail("promtool is not installed: it comes with Debian's `prometheus` package "
                     "(apt-get install prometheus; scripts/setup.sh installs it)", pytrace=False)
-    # Some traffic first, so that counters and the histogram have samples.
-    request(server.webhook_port, "POST", "/validate", review("promtool"), context=client_context(pki))
+    # A vigilante in the middle of a node's healing window, after an admission request: the healing counters, the
+    # admission counters and the histogram all have samples.
+    server = launch(cluster, {"tasks": {"snat": {"healing_duration": "60s"}}})
+    cluster.admin("POST", "nodes", windows_node(NODE, ready=True))
+    caller_for(server).review(admission_review("UPDATE", windows_node(NODE, ready=True), sub_resource="status"))
+    wait_until(lambda: STARTED in cluster.annotations(NODE), timeout=10, message="the node healing")
+    wait_until(lambda: healing_attempts(server) >= 1, timeout=10, message="a probe round counted")
     text = scrape(server)
     result = subprocess.run([promtool, "check", "metrics"], input=text.encode(), capture_output=True, timeout=30)
     problems = (result.stdout + result.stderr).decode()
     assert result.returncode == 0 and not problems.strip(), f"promtool check metrics:\n{problems}"
+    for name in ("cops_vigilante_admission_duration_seconds_count", ATTEMPTS):
+        assert (metric(text, name) or 0) >= 1, f"{name} has no sample: promtool checked too little"
 
 
 def test_the_metrics_named_in_the_spec_are_exposed(server: Vigilante) -> None:

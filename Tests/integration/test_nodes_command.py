@@ -6,7 +6,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from fake_cluster import FakeCluster
+from testkit.fake_cluster import FakeCluster
 
 
 def test_an_expired_continue_token_starts_the_listing_again_and_lists_every_node_once(

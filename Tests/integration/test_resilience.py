@@ -10,8 +10,12 @@ import ssl
 import threading
 import time
 
-from integration_support import (PKI, ResponseReader, Vigilante, build_request, client_context, connect,
-                                 expected_answer, metric, request, review, scrape, wait_until)
+from testkit.metrics import metric, scrape
+from testkit.pki import PKI, client_context
+from testkit.raw_http import ResponseReader, build_request, connect, request
+from testkit.reviews import expected_answer, review
+from testkit.vigilante import Vigilante
+from testkit.waiting import wait_until
 
 SLOWLORIS_HEAD = build_request("POST", "/validate", review("slowloris"))
 

@@ -6,7 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from integration_support import (PKI, Vigilante, expected_answer, request, review)
+from testkit.pki import PKI
+from testkit.raw_http import request
+from testkit.reviews import expected_answer, review
+from testkit.vigilante import Vigilante
 
 
 def test_no_tls_serves_the_webhook_over_plain_http(launch, pki: PKI) -> None:

@@ -11,9 +11,13 @@ from typing import Iterator
 
 import pytest
 
-from integration_support import (PKI, ResponseReader, Vigilante, build_request, client_context, connect,
-                                 expected_answer, metric, negotiated_cipher, negotiated_protocol, peer_serial, request,
-                                 review, s_client, scrape, wait_until)
+from testkit.metrics import metric, scrape
+from testkit.openssl_client import negotiated_cipher, negotiated_protocol, s_client
+from testkit.pki import PKI, client_context, peer_serial
+from testkit.raw_http import ResponseReader, build_request, connect, request
+from testkit.reviews import expected_answer, review
+from testkit.vigilante import Vigilante
+from testkit.waiting import wait_until
 
 
 @pytest.mark.parametrize("flag,protocol", [("-tls1_2", "TLSv1.2"), ("-tls1_3", "TLSv1.3")])

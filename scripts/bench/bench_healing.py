@@ -16,9 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO / "Tests" / "integration"))
-from fake_cluster import FakeCluster, admission_review  # noqa: E402
+from testkit.fake_cluster import FakeCluster
+from testkit.reviews import admission_review
 
 TICKS = os.sysconf("SC_CLK_TCK")
 

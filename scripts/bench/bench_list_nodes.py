@@ -8,7 +8,6 @@ own share is visible. kubectl keeps its discovery cache in a directory warmed be
 Run through `scripts/bench.sh nodes`; figures are printed, never asserted."""
 import argparse
 import json
-import os
 import shutil
 import ssl
 import statistics
@@ -19,22 +18,20 @@ import time
 import urllib.request
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent.parent
-TESTS = REPO / "Tests"
+from fakeapi import kubeconfig  # the fake's own kubeconfig writer
+
 TOKEN = "bench-token"
 
 
 def start_fake(directory: Path, nodes: int) -> tuple[subprocess.Popen, int]:
-    env = dict(os.environ, PYTHONPATH=str(TESTS))
-    subprocess.run([sys.executable, "-m", "fakeapi.pki", str(directory)], check=True, cwd=TESTS, env=env,
-                   capture_output=True)
+    # The same interpreter: its site-packages hold the .pth of scripts/setup.sh that makes fakeapi importable.
+    subprocess.run([sys.executable, "-m", "fakeapi.pki", str(directory)], check=True, capture_output=True)
     port_file = directory / "port"
     process = subprocess.Popen(
         [sys.executable, "-m", "fakeapi", "--port", "0", "--port-file", str(port_file), "--cert",
          str(directory / "server.crt"), "--key", str(directory / "server.key"), "--token", TOKEN,
          "--generate-linux", str(nodes), "--log-capacity", "1000"],
-        cwd=TESTS, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 300  # generating 5,000 nodes takes a few seconds
     while time.monotonic() < deadline:
         if port_file.exists():
@@ -91,9 +88,6 @@ def main() -> int:
     p.add_argument("--chunk-size", type=int, default=500)
     p.add_argument("--rounds", type=int, default=7)
     a = p.parse_args()
-
-    sys.path.insert(0, str(TESTS))
-    from fakeapi import kubeconfig  # noqa: E402 (the fake's own kubeconfig writer)
 
     with tempfile.TemporaryDirectory(prefix="bench-nodes-") as scratch:
         directory = Path(scratch)

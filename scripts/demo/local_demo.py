@@ -13,12 +13,11 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO / "Tests" / "integration"))
-from fake_cluster import FakeCluster, admission_review, windows_node  # noqa: E402
+from testkit.cluster_effects import HEALED
+from testkit.fake_cluster import FakeCluster
+from testkit.reviews import admission_review, windows_node
 
 NODE = "akswin000004"
-HEALED = "cops-vigilante-snat-node-healed"
 
 
 def say(text: str) -> None:

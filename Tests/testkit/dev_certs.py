@@ -7,9 +7,9 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from integration_support import REPO_ROOT, Issued, SecretFiles, load_issued, make_leaf
-
-GEN_CERTS = REPO_ROOT / "scripts" / "gen-certs.sh"
+from testkit.paths import GEN_CERTS
+from testkit.pki import Issued, load_issued, make_leaf
+from testkit.secret_volume import SecretFiles
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,11 @@ for what it is), the node is healed when its window is over, and the webhook kee
 
 from __future__ import annotations
 
-from cluster_effects import PODS_PATH, events_about, probe_pod_name
-from fake_cluster import HEALED, STARTED, admission_review, wait_for, windows_node
-from integration_support import expected_answer, metric, request, review, scrape
+from testkit.cluster_effects import HEALED, PODS_PATH, STARTED, events_about, probe_pod_name
+from testkit.metrics import metric, scrape
+from testkit.raw_http import request
+from testkit.reviews import admission_review, expected_answer, review, windows_node
+from testkit.waiting import wait_until
 
 NODE = "akswin000016"
 WINDOW_SECONDS = 8
@@ -42,11 +44,11 @@ def test_api_faults_during_healing_are_survived_and_the_node_is_still_healed(lau
     for n in range(20):
         assert caller.review(review(f"during-{n}")) == expected_answer("admission.k8s.io/v1", f"during-{n}")
 
-    wait_for("every injected fault hit", lambda: cluster.admin("GET", "faults")["items"] == [],
-             timeout=WINDOW_SECONDS + 20)
-    wait_for("the node marked healed", lambda: cluster.annotations(NODE).get(HEALED) == "true",
-             timeout=WINDOW_SECONDS + 30)
-    wait_for("the probe pod gone", lambda: cluster.probe_pods() == [], timeout=10)
+    wait_until(lambda: cluster.admin("GET", "faults")["items"] == [], timeout=WINDOW_SECONDS + 20,
+               message="every injected fault hit")
+    wait_until(lambda: cluster.annotations(NODE).get(HEALED) == "true", timeout=WINDOW_SECONDS + 30,
+               message="the node marked healed")
+    wait_until(lambda: cluster.probe_pods() == [], timeout=10, message="the probe pod gone")
     assert STARTED not in cluster.annotations(NODE)
     assert "SnatHealingFailed" not in {e["reason"] for e in events_about(cluster, NODE)}
 

@@ -10,8 +10,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from integration_support import expected_answer, review
-from webhook_caller import WebhookCaller
+from testkit.reviews import expected_answer, review
+from testkit.webhook_caller import WebhookCaller
 
 OK = "ok"
 # A new connection was refused (or reset before its TLS handshake finished): the listener is closed.

@@ -1,4 +1,4 @@
-"""What vigilante did to the fake cluster, read from the fake's request log and state: the tests assert on effects
+"""What vigilante did to the fake cluster, read from the fake's request log and state: tests assert on effects
 (pods created, annotations written, Events), the way an operator would look at a cluster."""
 
 from __future__ import annotations
@@ -6,13 +6,19 @@ from __future__ import annotations
 import datetime
 import json
 
-from fake_cluster import FakeCluster
-from integration_support import metric, scrape
+from testkit.fake_cluster import FakeCluster
+from testkit.metrics import metric, scrape
+from testkit.vigilante import Vigilante
+
+# What vigilante writes on a node (names kept from v1.2.1, and the window start of this version).
+HEALED = "cops-vigilante-snat-node-healed"
+STARTED = "cops-vigilante-snat-healing-started-at"
 
 PROBE_POD_PREFIX = "cops-vigilante-snat-healer-"
 POD_NAMESPACE = "kube-system"
 PODS_PATH = f"/api/v1/namespaces/{POD_NAMESPACE}/pods"
 ATTEMPTS = "cops_vigilante_snat_node_healing_attempts"
+NOT_READY_FOUND = "cops_vigilante_snat_number_of_not_ready_nodes_found"
 
 
 def probe_pod_name(node: str) -> str:
@@ -58,6 +64,11 @@ def events_about(cluster: FakeCluster, node: str) -> list[dict]:
             if (e.get("involvedObject") or {}).get("kind") == "Node" and e["involvedObject"].get("name") == node]
 
 
-def healing_attempts(server) -> float:
+def healing_attempts(server: Vigilante) -> float:
     """The v1.2.1 counter of probe rounds (0 before the first round)."""
     return metric(scrape(server), ATTEMPTS) or 0.0
+
+
+def not_ready_sightings(server: Vigilante) -> float:
+    """The v1.2.1 counter of NotReady Windows nodes the scheduler was handed (0 before the first)."""
+    return metric(scrape(server), NOT_READY_FOUND) or 0.0
