@@ -4,17 +4,16 @@ fake Kubernetes API server, vigilante processes healing it, and API-server-like 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator
 
 import pytest
 
 from testkit.binary import private_binary
 from testkit.dev_certs import DevCerts, generate
-from testkit.fake_cluster import FakeCluster
+from testkit.fixtures import caller_for, cluster, launch  # noqa: F401 (fixtures)
 from testkit.launcher import Launcher
 from testkit.paths import RELEASE_BINARY
 from testkit.vigilante import Vigilante
-from testkit.webhook_caller import WebhookCaller
 
 
 @pytest.fixture(scope="session")
@@ -29,47 +28,17 @@ def dev_certs(tmp_path_factory: pytest.TempPathFactory) -> DevCerts:
     return generate(tmp_path_factory.mktemp("dev-certs"))
 
 
-def _launcher(binary: Path, certs: DevCerts, factory: pytest.TempPathFactory) -> Launcher:
-    return Launcher(binary, factory, cert_file=certs.cert_file, key_file=certs.key_file, ca_file=certs.ca_file)
-
-
-@pytest.fixture
-def launch(vigilante_bin: Path, dev_certs: DevCerts,
-           tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., Vigilante]]:
-    """Starts vigilante processes with the development certificate (Launcher.start); stopped afterwards."""
-    launcher = _launcher(vigilante_bin, dev_certs, tmp_path_factory)
-    yield launcher.start
-    launcher.stop_all()
-
-
-@pytest.fixture
-def cluster(tmp_path: Path) -> Iterator[FakeCluster]:
-    """An empty fake API server (its namespaces only) over HTTPS with a token."""
-    fake = FakeCluster(tmp_path / "fakeapi")
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture
-def caller_for(dev_certs: DevCerts) -> Iterator[Callable[[Vigilante], WebhookCaller]]:
-    """Makes API-server-like callers of a vigilante's webhook; each is closed afterwards."""
-    callers: list[WebhookCaller] = []
-
-    def make(server: Vigilante) -> WebhookCaller:
-        caller = WebhookCaller(server.webhook_port, dev_certs.ca_file)
-        callers.append(caller)
-        return caller
-
-    yield make
-    for caller in callers:
-        caller.close()
+@pytest.fixture(scope="session")
+def serving_certificate(dev_certs: DevCerts) -> Launcher.Certificate:
+    """The webhook's default certificate in this suite: the development certificate of scripts/gen-certs.sh."""
+    return Launcher.Certificate(dev_certs.cert_file, dev_certs.key_file, dev_certs.ca_file)
 
 
 @pytest.fixture(scope="module")
-def webhook_only(vigilante_bin: Path, dev_certs: DevCerts,
+def webhook_only(vigilante_bin: Path, serving_certificate: Launcher.Certificate,
                  tmp_path_factory: pytest.TempPathFactory) -> Iterator[Vigilante]:
     """One vigilante for a module's tests of the listener alone: the healing task off (no cluster behind it)."""
-    launcher = _launcher(vigilante_bin, dev_certs, tmp_path_factory)
+    launcher = Launcher(vigilante_bin, tmp_path_factory, serving_certificate)
     try:
         yield launcher.start()
     finally:

@@ -5,18 +5,18 @@ from __future__ import annotations
 
 import resource
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator
 
 import pytest
 
 from testkit.binary import private_binary
 from testkit.config import MAX_BODY_BYTES
 from testkit.fake_cluster import FakeCluster
+from testkit.fixtures import caller_for, cluster, launch  # noqa: F401 (fixtures)
 from testkit.launcher import Launcher
 from testkit.paths import DEBUG_BINARY
 from testkit.pki import PKI, make_pki
 from testkit.vigilante import Vigilante
-from testkit.webhook_caller import WebhookCaller
 
 # Raised once for the whole session: some tests hold a thousand or more connections open.
 _soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -39,41 +39,10 @@ def pki(tmp_path_factory: pytest.TempPathFactory) -> PKI:
     return make_pki(tmp_path_factory.mktemp("pki"))
 
 
-def _launcher(binary: Path, pki: PKI, factory: pytest.TempPathFactory) -> Launcher:
-    return Launcher(binary, factory, cert_file=pki.server_a.cert_file, key_file=pki.server_a.key_file,
-                    ca_file=pki.ca.cert_file)
-
-
-@pytest.fixture
-def launch(vigilante_bin: Path, pki: PKI, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., Vigilante]]:
-    """Starts vigilante processes for one test (Launcher.start: the ECDSA certificate A unless told otherwise, a
-    fake cluster as first argument turns healing on); each is stopped afterwards."""
-    launcher = _launcher(vigilante_bin, pki, tmp_path_factory)
-    yield launcher.start
-    launcher.stop_all()
-
-
-@pytest.fixture
-def cluster(tmp_path: Path) -> Iterator[FakeCluster]:
-    """An empty fake API server (its namespaces only) over HTTPS with a token."""
-    fake = FakeCluster(tmp_path / "fakeapi")
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture
-def caller_for(pki: PKI) -> Iterator[Callable[[Vigilante], WebhookCaller]]:
-    """Makes API-server-like callers of a vigilante's webhook (verifying the test CA); each is closed afterwards."""
-    callers: list[WebhookCaller] = []
-
-    def make(server: Vigilante) -> WebhookCaller:
-        caller = WebhookCaller(server.webhook_port, pki.ca.cert_file)
-        callers.append(caller)
-        return caller
-
-    yield make
-    for caller in callers:
-        caller.close()
+@pytest.fixture(scope="session")
+def serving_certificate(pki: PKI) -> Launcher.Certificate:
+    """The webhook's default certificate in this suite: the ECDSA certificate A of the session's CA."""
+    return Launcher.Certificate(pki.server_a.cert_file, pki.server_a.key_file, pki.ca.cert_file)
 
 
 class SharedServer:
@@ -111,10 +80,10 @@ def server(shared_servers: SharedServer) -> Iterator[Vigilante]:
 
 
 @pytest.fixture(scope="module")
-def _module_healing_webhook(vigilante_bin: Path, pki: PKI,
+def _module_healing_webhook(vigilante_bin: Path, serving_certificate: Launcher.Certificate,
                             tmp_path_factory: pytest.TempPathFactory) -> Iterator[Vigilante]:
     fake = FakeCluster(tmp_path_factory.mktemp("fakeapi"))
-    launcher = _launcher(vigilante_bin, pki, tmp_path_factory)
+    launcher = Launcher(vigilante_bin, tmp_path_factory, serving_certificate)
     try:
         yield launcher.start(fake, {"webhook": {"max_body_bytes": MAX_BODY_BYTES}})
     finally:

@@ -44,15 +44,14 @@ class Story:
 
 
 @pytest.fixture(scope="module")
-def story(vigilante_bin, pki, tmp_path_factory) -> Story:
+def story(vigilante_bin, serving_certificate, tmp_path_factory) -> Story:
     cluster = FakeCluster(tmp_path_factory.mktemp("fakeapi"))
-    launcher = Launcher(vigilante_bin, tmp_path_factory, cert_file=pki.server_a.cert_file,
-                        key_file=pki.server_a.key_file, ca_file=pki.ca.cert_file)
+    launcher = Launcher(vigilante_bin, tmp_path_factory, serving_certificate)
     try:
         # The resync is 5 min away: whatever happens to the new node comes from the callbacks.
         server = launcher.start(cluster, {"interval": f"{INTERVAL_SECONDS}s", "tasks": {"snat": {
             "healing_duration": f"{WINDOW_SECONDS}s", "healing_pod_tolerations": TOLERATIONS}}})
-        caller = WebhookCaller(server.webhook_port, pki.ca.cert_file)
+        caller = WebhookCaller(server.webhook_port, serving_certificate.ca_file)
 
         # The API server calls the webhook before it stores the change; the fake then stores it.
         joining = windows_node(NODE, ready=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import ssl
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -29,10 +30,16 @@ class Launcher:
     cluster: the first node resync is done), or as soon as both listeners are announced when `ready=False`. Other
     keyword arguments are those of Vigilante."""
 
-    def __init__(self, binary: Path, factory: pytest.TempPathFactory, *, cert_file: Path, key_file: Path,
-                 ca_file: Path):
+    @dataclass(frozen=True)
+    class Certificate:
+        """The webhook's default serving certificate, and the CA that clients verify it against."""
+        cert_file: Path
+        key_file: Path
+        ca_file: Path
+
+    def __init__(self, binary: Path, factory: pytest.TempPathFactory, certificate: "Launcher.Certificate"):
         self.binary, self.factory = binary, factory
-        self.cert_file, self.key_file, self.ca_file = cert_file, key_file, ca_file
+        self.cert_file, self.key_file, self.ca_file = certificate.cert_file, certificate.key_file, certificate.ca_file
         self.started: list[Vigilante] = []
 
     def start(self, cluster: FakeCluster | None = None, config: dict | None = None, *,
