@@ -258,7 +258,8 @@ def main():
                 samples.append(status_kib(vigilante.pid, "VmRSS") / 1024)
                 print(f"  {len(samples) * 30:4d}s RSS {samples[-1]:.1f} MiB", flush=True)
             print(f"  RSS first {samples[0]:.1f} MiB, last {samples[-1]:.1f} MiB, max {max(samples):.1f} MiB")
-        print_targets(idle_rss / 1024, status_kib(vigilante.pid, "VmHWM") / 1024, samples)
+        # VmHWM is only brought up to date at some points of the kernel's accounting: a later sample can be higher.
+        print_targets(idle_rss / 1024, max([status_kib(vigilante.pid, "VmHWM") / 1024] + samples), samples)
     finally:
         vigilante.send_signal(signal.SIGTERM)
         nginx.send_signal(signal.SIGQUIT)
