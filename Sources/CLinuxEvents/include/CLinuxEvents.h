@@ -1,7 +1,7 @@
 #ifndef COPS_VIGILANTE_CLINUXEVENTS_H
 #define COPS_VIGILANTE_CLINUXEVENTS_H
 
-// Linux calls that Swift's Glibc module does not export: epoll, eventfd, and accept4.
+// Linux calls that Swift's Glibc module does not export: epoll, eventfd, accept4, and naming a thread.
 #include <sys/socket.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -15,5 +15,9 @@ extern int accept4(int fd, struct sockaddr *address, socklen_t *length, int flag
 static inline int vigilante_accept4(int fd, int flags) {
     return accept4(fd, NULL, NULL, flags);
 }
+
+/// Names the calling thread (at most 15 bytes, longer names are cut): what `top -H` and /proc/<pid>/task/*/comm
+/// show. pthread_setname_np is a GNU extension too, hence a function of CLinuxEvents.c.
+void vigilante_name_this_thread(const char *name);
 
 #endif

@@ -55,7 +55,8 @@ public final class HTTPServer: Sendable {
                     observer: observer, logger: logger))
         }
         for (loop, listener) in zip(loops, listeners) {
-            loop.start()
+            // Named after the port, so that each listener's loops can be told apart in `top -H`.
+            loop.start(name: "http-\(port)")
             loop.execute { listener.start() }
         }
         let boundPort = port

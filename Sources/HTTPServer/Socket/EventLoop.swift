@@ -22,6 +22,7 @@ final class EventLoop: @unchecked Sendable {
     private let pending = Mutex<[@Sendable () -> Void]>([])
     private let isStopped = Atomic<Bool>(false)
     private var thread = pthread_t()
+    private var name = ""
     /// Scratch space for reads: one buffer per loop, as a loop reads one socket at a time.
     let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
 
@@ -43,13 +44,16 @@ final class EventLoop: @unchecked Sendable {
         readBuffer.deallocate()
     }
 
-    /// Starts the loop's thread.
-    func start() {
+    /// Starts the loop's thread, named `name` (at most 15 bytes: what `top -H` and `/proc/<pid>/task/*/comm`
+    /// show).
+    func start(name: String) {
+        self.name = name
         let box = Unmanaged.passRetained(self)
         pthread_create(
             &thread, nil,
             { argument in
                 let loop = Unmanaged<EventLoop>.fromOpaque(argument!).takeRetainedValue()
+                vigilante_name_this_thread(loop.name)
                 loop.runLoop()
                 return nil
             }, box.toOpaque())
