@@ -32,10 +32,12 @@ final class BackgroundLineWriter: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Waits until every line queued so far has been written.
-    func flush() {
+    /// Waits until every line queued so far has been written, or `timeout` has passed (a reader that stopped
+    /// reading must not keep the process from exiting).
+    func flush(timeout: Duration) {
+        let deadline = Date(timeIntervalSinceNow: timeout / .seconds(1))
         condition.lock()
-        while !queued.isEmpty || isWriting { condition.wait() }
+        while (!queued.isEmpty || isWriting) && condition.wait(until: deadline) {}
         condition.unlock()
     }
 

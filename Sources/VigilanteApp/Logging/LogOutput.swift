@@ -20,10 +20,11 @@ public final class LogOutput: Sendable {
         waitUntilWritten = flush
     }
 
-    /// Standard error, written in the background; whatever is queued is written before the process exits.
+    /// Standard error, written in the background; whatever is queued is written before the process exits (waiting
+    /// at most 5 s for a reader that stopped reading).
     public static let standardError: LogOutput = {
         let writer = BackgroundLineWriter(fileDescriptor: STDERR_FILENO)
-        let output = LogOutput(write: writer.enqueue, flush: writer.flush)
+        let output = LogOutput(write: writer.enqueue, flush: { writer.flush(timeout: .seconds(5)) })
         atexit { LogOutput.standardError.flush() }
         return output
     }()
