@@ -4,7 +4,24 @@ public import Kubernetes
 /// An in-memory cluster that answers as the API server would: nodes, pods (a deleted pod can linger as
 /// terminating, so creating its name again answers 409), events. Tests check the cluster afterwards — effects,
 /// not calls — and can make the next calls of a verb fail or hang.
+///
+/// A probe pod's fate on its node (`PodFate`, the scheduler's and the kubelet's part) is set per node; by default
+/// it is bound and gets its sandbox's IP at once.
 public actor FakeKubernetesAPI: KubernetesAPI {
+    /// What becomes of a probe pod created for a node.
+    public enum PodFate: Sendable {
+        /// Bound, and its sandbox gets an IP at once.
+        case sandbox
+        /// Bound, its sandbox not there yet: `giveSandbox(toPodOf:)` gives it the IP later.
+        case pending
+        /// Not bound: the scheduler's message (an untolerated taint, a cordoned node).
+        case unschedulable(String)
+        /// Bound, but the sandbox cannot be created: no IP, and a `FailedCreatePodSandBox` Event with the message.
+        case sandboxFails(String)
+        /// Bound, the sandbox and its IP exist, the container cannot pull its image (CNI ADD did run).
+        case imagePullFails
+    }
+
     public private(set) var nodes: [String: Node] = [:]
     /// Pods by "namespace/name".
     public private(set) var pods: [String: Pod] = [:]
@@ -20,6 +37,10 @@ public actor FakeKubernetesAPI: KubernetesAPI {
     private var failures: [KubernetesVerb: [KubernetesError]] = [:]
     private var hangingNodes: Set<String> = []
     private var continueTokensToExpire = 0
+    private var fates: [String: PodFate] = [:]
+    /// Core Events the kubelet and the scheduler wrote, by the uid of the pod they are about.
+    private var podEvents: [String: [CoreEvent]] = [:]
+    private var nextUID = 0
 
     public init(nodes: [Node] = []) {
         for node in nodes { self.nodes[node.name] = node }
@@ -43,6 +64,16 @@ public actor FakeKubernetesAPI: KubernetesAPI {
     /// The next `count` node lists that carry a `continue` token answer 410 `Expired`, as the API server does once
     /// the snapshot the token points into has been compacted away.
     public func expireContinueTokens(count: Int = 1) { continueTokensToExpire += count }
+
+    /// What becomes of the probe pods created for `node` from now on.
+    public func setPodFate(_ fate: PodFate, onNode node: String) { fates[node] = fate }
+
+    /// The probe pod of `node`, waiting for its sandbox (`.pending`), gets it now.
+    public func giveSandbox(toPodOf node: String) {
+        for (key, pod) in pods where pod.metadata.annotations?[SnatNames.probeNodeAnnotation] == node {
+            pods[key]?.status = Self.status(for: .sandbox, uid: pod.metadata.uid ?? "")
+        }
+    }
 
     /// Every call about `node` (its annotations, its probe pod) hangs until the calling task is cancelled.
     public func hang(node: String) { hangingNodes.insert(node) }
@@ -98,12 +129,21 @@ public actor FakeKubernetesAPI: KubernetesAPI {
         }
         var created = pod
         created.metadata.namespace = namespace
+        nextUID += 1
+        let uid = "pod-uid-\(nextUID)"
+        created.metadata.uid = uid
+        let fate = fates[pod.metadata.annotations?[SnatNames.probeNodeAnnotation] ?? ""] ?? .sandbox
+        created.status = Self.status(for: fate, uid: uid)
+        if case .sandboxFails(let message) = fate {
+            podEvents[uid] = [CoreEvent(reason: "FailedCreatePodSandBox", message: message, type: "Warning", count: 1)]
+        }
         pods[key] = created
         createdPods.append(pod.name)
         return created
     }
 
-    public func deletePod(named name: String, namespace: String) async throws(KubernetesError) {
+    @discardableResult
+    public func deletePod(named name: String, namespace: String) async throws(KubernetesError) -> Pod? {
         try record(.deletePod)
         let key = "\(namespace)/\(name)"
         try await hangIfAsked(pods[key]?.metadata.annotations?[SnatNames.probeNodeAnnotation] ?? "")
@@ -118,6 +158,7 @@ public actor FakeKubernetesAPI: KubernetesAPI {
         } else {
             pods[key] = nil
         }
+        return pod
     }
 
     public func listPods(namespace: String, labelSelector: String?) async throws(KubernetesError) -> [Pod] {
@@ -131,6 +172,15 @@ public actor FakeKubernetesAPI: KubernetesAPI {
         }.values.sorted { $0.name < $1.name }
     }
 
+    /// Understands `involvedObject.uid=<uid>`, the selector vigilante uses.
+    public func listEvents(
+        namespace: String, fieldSelector: String, limit: Int
+    ) async throws(KubernetesError) -> [CoreEvent] {
+        try record(.listEvents)
+        guard fieldSelector.hasPrefix("involvedObject.uid=") else { return [] }
+        return Array((podEvents[String(fieldSelector.dropFirst("involvedObject.uid=".count))] ?? []).prefix(limit))
+    }
+
     public func createEvent(_ event: Event) async throws(KubernetesError) -> Event {
         try record(.createEvent)
         events.append(event)
@@ -138,6 +188,42 @@ public actor FakeKubernetesAPI: KubernetesAPI {
     }
 
     // MARK: Helpers
+
+    /// The status the scheduler and the kubelet give a pod whose fate is `fate`.
+    static func status(for fate: PodFate, uid: String) -> PodStatus {
+        let scheduled = PodCondition(type: "PodScheduled", status: "True")
+        let creating = ContainerStatus(
+            name: "pause-container", state: ContainerState(waiting: .init(reason: "ContainerCreating")))
+        let serial = uid.utf8.reduce(0) { $0 &* 31 &+ Int($1) } & 0xFFFF
+        let ip = "10.244.\(serial / 250 % 250).\(serial % 250 + 1)"
+        switch fate {
+        case .sandbox:
+            return PodStatus(
+                phase: "Running", podIP: ip,
+                conditions: [scheduled, PodCondition(type: "PodReadyToStartContainers", status: "True")],
+                containerStatuses: [ContainerStatus(name: "pause-container", state: ContainerState(running: .init()))])
+        case .pending, .sandboxFails:
+            return PodStatus(
+                phase: "Pending",
+                conditions: [scheduled, PodCondition(type: "PodReadyToStartContainers", status: "False")],
+                containerStatuses: [creating])
+        case .unschedulable(let message):
+            return PodStatus(
+                phase: "Pending",
+                conditions: [
+                    PodCondition(type: "PodScheduled", status: "False", reason: "Unschedulable", message: message)
+                ])
+        case .imagePullFails:
+            return PodStatus(
+                phase: "Pending", podIP: ip,
+                conditions: [scheduled, PodCondition(type: "PodReadyToStartContainers", status: "True")],
+                containerStatuses: [
+                    ContainerStatus(
+                        name: "pause-container",
+                        state: ContainerState(waiting: .init(reason: "ImagePullBackOff", message: "Back-off pulling")))
+                ])
+        }
+    }
 
     private func record(_ verb: KubernetesVerb) throws(KubernetesError) {
         calls[verb, default: 0] += 1

@@ -75,7 +75,7 @@ import Testing
         let created = try await client.createPod(pod, namespace: "kube-system")
         let listed = try await client.listPods(
             namespace: "kube-system", labelSelector: "app.kubernetes.io/managed-by=cops-vigilante")
-        try await client.deletePod(named: pod.name, namespace: "kube-system")
+        let deleted = try await client.deletePod(named: pod.name, namespace: "kube-system")
         let afterDelete = try await client.listPods(
             namespace: "kube-system", labelSelector: "app.kubernetes.io/managed-by=cops-vigilante")
 
@@ -89,6 +89,10 @@ import Testing
             listed.first?.spec?.tolerations?.contains(
                 Toleration(key: "os", operator: .equal, value: "windows", effect: .noSchedule)) == true)
         #expect(afterDelete.isEmpty)
+        // The DELETE answer is the pod as it was, with its last status: here bound, its sandbox with an IP.
+        #expect(deleted?.metadata.uid == created.metadata.uid)
+        #expect(deleted?.status?.podIP?.isEmpty == false)
+        #expect(deleted?.status?.condition("PodScheduled")?.status == "True")
         let delete = try #require(try fake.requests().first { $0.method == "DELETE" })
         #expect(delete.path == "/api/v1/namespaces/kube-system/pods/\(pod.name)?gracePeriodSeconds=0")
     }
@@ -124,6 +128,32 @@ import Testing
         #expect(post.body?.contains(#""eventTime":"2024-05-01T12:30:00.123456Z""#) == true)
         let events = try #require(try fake.state()["events"] as? [[String: Any]])
         #expect(events.count == 1)
+    }
+
+    @Test func listEvents_ofOnePod_byFieldSelector() async throws {
+        let fake = try await FakeAPIServer.start()
+        let uid = "8f1e0c3a-0000-4000-8000-000000000001"
+        for (name, about, reason) in [("e1", uid, "FailedCreatePodSandBox"), ("e2", "other-uid", "Scheduled")] {
+            let event: [String: Any] = [
+                "apiVersion": "v1", "kind": "Event", "metadata": ["name": name, "namespace": "kube-system"],
+                "involvedObject": ["kind": "Pod", "namespace": "kube-system", "name": "p", "uid": about],
+                "reason": reason, "message": "Failed to create pod sandbox: plugin type=\"azure-vnet\" failed",
+                "type": "Warning", "count": 2,
+            ]
+            let json = String(decoding: try JSONSerialization.data(withJSONObject: event), as: UTF8.self)
+            _ = try fake.admin("POST", "objects", json: json)
+        }
+        let client = try TestClients.client(kubeconfig: fake.kubeconfig())
+
+        let events = try await client.listEvents(
+            namespace: "kube-system", fieldSelector: "involvedObject.uid=\(uid)", limit: 10)
+
+        #expect(events.map(\.reason) == ["FailedCreatePodSandBox"])
+        #expect(events.first?.message?.contains("azure-vnet") == true)
+        #expect(events.first?.count == 2)
+        let list = try #require(try fake.requests().first { $0.method == "GET" && $0.path.contains("/events") })
+        #expect(list.path.hasPrefix("/api/v1/namespaces/kube-system/events?fieldSelector=involvedObject.uid"))
+        #expect(list.path.hasSuffix("&limit=10"))
     }
 
     static func probePod(name: String, node: String) -> Pod {

@@ -20,11 +20,18 @@ public protocol KubernetesAPI: Sendable {
     /// `POST /api/v1/namespaces/{namespace}/pods`; returns the pod as created (with uid and defaults).
     func createPod(_ pod: Pod, namespace: String) async throws(KubernetesError) -> Pod
 
-    /// `DELETE /api/v1/namespaces/{namespace}/pods/{name}?gracePeriodSeconds=0`: the pod goes at once.
-    func deletePod(named name: String, namespace: String) async throws(KubernetesError)
+    /// `DELETE /api/v1/namespaces/{namespace}/pods/{name}?gracePeriodSeconds=0`: the pod goes at once. Returns the
+    /// pod as it was deleted, with its last status (the API server answers a pod's DELETE with the object), or
+    /// `nil` when the answer was a `Status`.
+    @discardableResult
+    func deletePod(named name: String, namespace: String) async throws(KubernetesError) -> Pod?
 
     /// Every pod of `namespace` matching `labelSelector` (`nil`: all), following `continue` tokens.
     func listPods(namespace: String, labelSelector: String?) async throws(KubernetesError) -> [Pod]
+
+    /// `GET /api/v1/namespaces/{namespace}/events?fieldSelector=…`: the core Events of `namespace` matching
+    /// `fieldSelector` (e.g. `involvedObject.uid=…`), at most `limit` of them (one page: the caller wants a few).
+    func listEvents(namespace: String, fieldSelector: String, limit: Int) async throws(KubernetesError) -> [CoreEvent]
 
     /// `POST /apis/events.k8s.io/v1/namespaces/{namespace}/events`, in the Event's namespace (`default` if unset).
     func createEvent(_ event: Event) async throws(KubernetesError) -> Event

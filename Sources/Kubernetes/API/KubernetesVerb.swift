@@ -8,6 +8,7 @@ public enum KubernetesVerb: String, Sendable, CaseIterable {
     case deletePod = "delete_pod"
     case listPods = "list_pods"
     case createEvent = "create_event"
+    case listEvents = "list_events"
 
     /// Whether the call creates an object, so that a 409 answer means "already exists" even without a `Status`.
     public var isCreate: Bool {

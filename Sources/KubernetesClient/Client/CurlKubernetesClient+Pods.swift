@@ -14,12 +14,15 @@ extension CurlKubernetesClient {
         }
     }
 
-    public func deletePod(named name: String, namespace: String) async throws(KubernetesError) {
+    @discardableResult
+    public func deletePod(named name: String, namespace: String) async throws(KubernetesError) -> Pod? {
         let path =
             "/api/v1/namespaces/\(APIPath.escape(namespace))/pods/\(APIPath.escape(name))"
             + APIPath.query(["gracePeriodSeconds": "0"])
-        // The answer (the Pod, or a Status) carries nothing the caller needs.
-        _ = try await executor.send(TransportRequest(method: "DELETE", path: path), verb: .deletePod)
+        let (response, _) = try await executor.send(TransportRequest(method: "DELETE", path: path), verb: .deletePod)
+        // The pod as deleted, with its last status; a Status (or anything else) says nothing about it.
+        guard let pod = try? JSONBody.decode(Pod.self, from: response.body), pod.kind == "Pod" else { return nil }
+        return pod
     }
 
     /// Pages of 500, following `continue` tokens.
