@@ -9,6 +9,15 @@ public struct HealingConfiguration: Sendable {
     /// Full node list and leftover collection.
     public var resyncInterval: Duration
     public var probePod: ProbePod
+    /// Mark a node healed only on sandbox evidence (`tasks.snat.verify_sandboxes`); `false` is the original rule:
+    /// healed when the window is over (with at least one probe pod created).
+    public var verifySandboxes = true
+    /// Probe pods that must get their sandbox in a window, one of them created in its last `2 × interval`.
+    public var minSandboxes = 3
+    /// How long a bound probe pod may wait for its sandbox before it is replaced and counted as missed.
+    public var sandboxTimeout: Duration = .seconds(120)
+    /// After an unverified window, how long until the next one starts.
+    public var retryAfter: Duration = .seconds(600)
     /// Steps of different nodes run at once up to this; a node whose calls hang holds one, never all.
     public var maxConcurrentSteps = 8
     /// Node events waiting at most; more are dropped and counted (the resync recovers them).

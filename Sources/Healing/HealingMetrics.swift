@@ -14,6 +14,7 @@ public final class HealingMetrics: Sendable {
     let healingErrors: Counter
     let queueDepth: Gauge
     let droppedEvents: Counter
+    private let probeSandboxes: [ProbeOutcome: Counter]
 
     public init(registry: PrometheusCollectorRegistry) {
         var gauges: [HealingPhase: Gauge] = [:]
@@ -35,6 +36,16 @@ public final class HealingMetrics: Sendable {
             descriptor: MetricNameDescriptor(
                 metricName: "cops_vigilante_snat_queue_depth", unitName: "",
                 helpText: "Node events waiting for the scheduler."))
+        var outcomes: [ProbeOutcome: Counter] = [:]
+        for outcome in ProbeOutcome.allCases {
+            outcomes[outcome] = registry.makeCounter(
+                descriptor: MetricNameDescriptor(
+                    metricName: "cops_vigilante_snat_probe_sandboxes_total", unitName: "",
+                    helpText: "Probe pods by how they ended: created (got a sandbox with an IP), unschedulable, "
+                        + "sandbox_failed (the kubelet could not create it), timeout (no sandbox in time)."),
+                labels: [("result", outcome.rawValue)])
+        }
+        probeSandboxes = outcomes
         droppedEvents = registry.makeCounter(
             descriptor: MetricNameDescriptor(
                 metricName: "cops_vigilante_snat_dropped_events_total", unitName: "",
@@ -42,6 +53,7 @@ public final class HealingMetrics: Sendable {
     }
 
     func recordAttempt() { attempts.add(1, ordering: .relaxed) }
+    func recordProbe(_ outcome: ProbeOutcome) { probeSandboxes[outcome]?.increment() }
     func recordNotReadySighting() { notReadySightings.add(1, ordering: .relaxed) }
 
     func setCounts(_ counts: [HealingPhase: Int]) {

@@ -40,42 +40,120 @@ extension HealingScheduler {
         }
     }
 
-    /// A probe round: delete the probe pod (a missing one is fine), create it again (409 means the old one is
-    /// still terminating: expected, the next round creates it). A window's first round only creates (there is
-    /// normally no pod yet); a pod left from before answers 409 and is deleted, for the next round to replace.
+    /// A probe round, as the node's current probe pod allows (`roundPlan`): a pod that got its sandbox, or that the
+    /// scheduler cannot place, is deleted and created again; a bound pod still waiting for its sandbox is left
+    /// alone until `sandbox_timeout`, then counted as missed (with the kubelet's reason) and replaced. A new window's
+    /// first round only creates: there is normally no pod yet, and a pod left from before answers 409 and is deleted
+    /// for the next round to replace.
     private func probe(_ node: Node, generation: Int, startedAt: Date, isFirst: Bool = false) async {
+        guard let state = states[node.name] else { return }
+        var failure: KubernetesError?
+        if isFirst {
+            failure = await createProbe(node, generation: generation, startedAt: startedAt, replacingLeftover: true)
+            if let failure { countFailure(node.name, failure) }
+            let gaveUp =
+                states[node.name]?.recordFirstProbe(
+                    generation: generation, startedAt: startedAt, error: failure.map { "\($0)" },
+                    errorThreshold: configuration.errorThreshold) ?? false
+            if gaveUp { reportGaveUp(node.name) }
+            return
+        }
+        switch state.roundPlan(at: startedAt, configuration: configuration) {
+        case .wait(let until):
+            let next = min(until, startedAt + configuration.interval.timeInterval)
+            states[node.name]?.recordWaitingRound(generation: generation, startedAt: startedAt, next: next)
+            return
+        case .create:
+            // No probe pod of this window is known: one that answers 409 was left from before (a restart).
+            failure = await createProbe(node, generation: generation, startedAt: startedAt, replacingLeftover: true)
+        case .replace(let miss):
+            if let miss { recordMiss(node.name, miss, generation: generation) }
+            failure = await replaceProbe(node, generation: generation, startedAt: startedAt)
+        case .replaceAfterTimeout:
+            if let probe = state.probe {
+                recordMiss(node.name, await missedSandbox(probe), generation: generation)
+            }
+            failure = await replaceProbe(node, generation: generation, startedAt: startedAt)
+        }
+        finishRound(node.name, generation: generation, startedAt: startedAt, error: failure)
+    }
+
+    /// Deletes the current probe pod (what its DELETE answers may still show its sandbox) and creates the next.
+    private func replaceProbe(_ node: Node, generation: Int, startedAt: Date) async -> KubernetesError? {
+        let namespace = configuration.probePod.namespace
+        do throws(KubernetesError) {
+            if let deleted = try await api.deletePod(named: ProbePod.name(for: node.name), namespace: namespace) {
+                see(deleted, of: node.name, at: clock.now)
+            }
+        } catch {
+            if case .notFound = error {} else { return error }
+        }
+        states[node.name]?.recordProbeDeleted(generation: generation)
+        return await createProbe(node, generation: generation, startedAt: startedAt)
+    }
+
+    /// Creates the node's probe pod. 409 after a delete means the old one is still terminating: expected, the next
+    /// round creates it; when no pod of this window is known, it is a leftover from before, deleted for the next
+    /// round to replace.
+    private func createProbe(
+        _ node: Node, generation: Int, startedAt: Date, replacingLeftover: Bool = false
+    ) async -> KubernetesError? {
         metrics.recordAttempt()
         let pod = configuration.probePod.pod(for: node)
         let namespace = configuration.probePod.namespace
-        var failure: KubernetesError?
-        if !isFirst {
-            failure = await deleteIgnoringNotFound(pod.name, namespace: namespace)
-        }
-        if failure == nil {
-            do throws(KubernetesError) {
-                _ = try await api.createPod(pod, namespace: namespace)
-                logger.debug("Probe pod created", metadata: ["node": "\(node.name)", "pod": "\(pod.name)"])
-            } catch {
-                if case .alreadyExists = error {
-                    logger.debug(
-                        "Probe pod still there or terminating; the next round creates it",
-                        metadata: ["node": "\(node.name)"])
-                    if isFirst { failure = await deleteIgnoringNotFound(pod.name, namespace: namespace) }
-                } else {
-                    failure = error
-                }
+        do throws(KubernetesError) {
+            let created = try await api.createPod(pod, namespace: namespace)
+            if states[node.name]?.recordProbeCreated(generation: generation, created, at: startedAt) == true {
+                metrics.recordProbe(.created)
             }
+            logger.debug("Probe pod created", metadata: ["node": "\(node.name)", "pod": "\(pod.name)"])
+            return nil
+        } catch {
+            guard case .alreadyExists = error else { return error }
+            logger.debug(
+                "Probe pod still there or terminating; the next round creates it", metadata: ["node": "\(node.name)"])
+            return replacingLeftover ? await deleteIgnoringNotFound(pod.name, namespace: namespace) : nil
         }
-        guard isFirst else {
-            finishRound(node.name, generation: generation, startedAt: startedAt, error: failure)
-            return
+    }
+
+    /// Applies what was read of a probe pod to its node; counts and logs a sandbox seen for the first time.
+    func see(_ pod: Pod, of name: String, at seenAt: Date) {
+        guard states[name]?.recordProbeSeen(pod, at: seenAt) == true else { return }
+        metrics.recordProbe(.created)
+        logger.debug(
+            "Probe pod got its pod sandbox",
+            metadata: ["node": "\(name)", "pod": "\(pod.name)", "ip": "\(pod.status?.podIP ?? "")"])
+    }
+
+    private func recordMiss(_ name: String, _ miss: ProbeMiss, generation: Int) {
+        guard states[name]?.recordProbeMiss(generation: generation, miss) == true else { return }
+        metrics.recordProbe(miss.outcome)
+        logger.info(
+            "Probe pod got no pod sandbox",
+            metadata: [
+                "node": "\(name)", "result": "\(miss.outcome.rawValue)",
+                "reason": "\(miss.detail)",
+            ])
+    }
+
+    /// Why a bound probe pod got no sandbox in time: the kubelet's `FailedCreatePodSandBox` Event names the CNI's
+    /// error; without one it simply timed out (with the container's waiting reason).
+    private func missedSandbox(_ probe: CurrentProbe) async -> ProbeMiss {
+        let waited = "waited \(configuration.sandboxTimeout.shortText)"
+        let waiting: String
+        if case .waiting(let reason?) = probe.status { waiting = ", the container \(reason)" } else { waiting = "" }
+        do throws(KubernetesError) {
+            let events = try await api.listEvents(
+                namespace: configuration.probePod.namespace, fieldSelector: "involvedObject.uid=\(probe.uid)",
+                limit: 50)
+            if let failed = events.last(where: { $0.reason == "FailedCreatePodSandBox" }) {
+                return ProbeMiss(.sandboxFailed, failed.message ?? "FailedCreatePodSandBox")
+            }
+        } catch {
+            logger.notice(
+                "Could not read the probe pod's Events", metadata: ["pod": "\(probe.name)", "error": "\(error)"])
         }
-        if let failure { countFailure(node.name, failure) }
-        let gaveUp =
-            states[node.name]?.recordFirstProbe(
-                generation: generation, startedAt: startedAt, error: failure.map { "\($0)" },
-                errorThreshold: configuration.errorThreshold) ?? false
-        if gaveUp { reportGaveUp(node.name) }
+        return ProbeMiss(.timeout, waited + waiting)
     }
 
     private func deleteIgnoringNotFound(_ name: String, namespace: String) async -> KubernetesError? {
@@ -89,12 +167,14 @@ extension HealingScheduler {
     }
 
     /// Stores the window start on the node (after the first pod), and announces the window. `false` when the patch
-    /// failed (the failure is counted as the round's).
+    /// failed (the failure is counted as the round's). A retry time left from an unverified window goes in the same
+    /// patch: the wait it stood for is over.
     @discardableResult
     private func storeWindowStart(_ node: Node, generation: Int, startedAt: Date) async -> Bool {
         let start = RFC3339.string(states[node.name]?.windowStart ?? startedAt)
         do throws(KubernetesError) {
-            _ = try await api.mergePatchAnnotations(node: node.name, [SnatNames.healingStartedAtAnnotation: start])
+            _ = try await api.mergePatchAnnotations(
+                node: node.name, [SnatNames.healingStartedAtAnnotation: start, SnatNames.retryAtAnnotation: nil])
         } catch {
             finishRound(node.name, generation: generation, startedAt: startedAt, error: error)
             return false
@@ -104,14 +184,45 @@ extension HealingScheduler {
             states[node.name]?.recordStartAnnounced()
             announce(
                 node, SnatNames.startedReason,
-                "Creating a probe pod every \(configuration.interval) until \(windowEnd(of: node.name))", .normal)
+                "Creating a probe pod every \(configuration.interval.shortText) until \(windowEnd(of: node.name))",
+                .normal)
         }
         return true
     }
 
-    /// The window is over: delete the probe pod and, in one merge patch, mark the node healed and remove the
-    /// window start.
+    /// The window is over (`finishPlan`): mark the node healed if its probe pods' sandboxes show it loaded the CNI
+    /// configuration, wait a little for the last pod's sandbox, extend a resumed window short of evidence, or mark
+    /// it unverified and set the time of the next window.
     private func finish(_ node: Node, generation: Int, startedAt: Date) async {
+        guard var plan = states[node.name]?.finishPlan(at: startedAt, configuration: configuration) else { return }
+        if plan == .classifyLastProbe, let probe = states[node.name]?.probe {
+            recordMiss(node.name, await missedSandbox(probe), generation: generation)
+            guard let replanned = states[node.name]?.finishPlan(at: startedAt, configuration: configuration) else {
+                return
+            }
+            plan = replanned
+        }
+        switch plan {
+        case .wait(let until):
+            // Looked at again after the next list of the probe pods.
+            let next = min(until, startedAt + (configuration.interval / 2).timeInterval)
+            states[node.name]?.recordFinishDeferred(generation: generation, until: next)
+        case .extend(let more):
+            states[node.name]?.recordWindowExtended(generation: generation, by: more, at: startedAt)
+            logger.info(
+                "Resumed window ended short of pod sandboxes; extending it to collect them",
+                metadata: ["node": "\(node.name)", "extension": "\(more.shortText)"])
+        case .healed:
+            await markHealed(node, generation: generation, startedAt: startedAt)
+        case .unverified(let reason):
+            await markUnverified(node, reason: reason, generation: generation, startedAt: startedAt)
+        case .classifyLastProbe:
+            break
+        }
+    }
+
+    /// Deletes the probe pod and, in one merge patch, marks the node healed and removes the window start.
+    private func markHealed(_ node: Node, generation: Int, startedAt: Date) async {
         if let error = await deleteIgnoringNotFound(
             ProbePod.name(for: node.name), namespace: configuration.probePod.namespace)
         {
@@ -120,16 +231,51 @@ extension HealingScheduler {
         }
         do throws(KubernetesError) {
             _ = try await api.mergePatchAnnotations(
-                node: node.name, [SnatNames.healedAnnotation: "true", SnatNames.healingStartedAtAnnotation: nil])
+                node: node.name,
+                [
+                    SnatNames.healedAnnotation: "true", SnatNames.healingStartedAtAnnotation: nil,
+                    SnatNames.retryAtAnnotation: nil,
+                ])
         } catch {
             finishRound(node.name, generation: generation, startedAt: startedAt, error: error)
             return
         }
+        let sandboxes = states[node.name]?.evidence.sandboxes ?? 0
         states[node.name]?.recordHealed(generation: generation)
         metrics.nodesHealed.increment()
-        logger.info("Node healed", metadata: ["node": "\(node.name)"])
+        logger.info("Node healed", metadata: ["node": "\(node.name)", "sandboxes": "\(sandboxes)"])
+        let evidence =
+            configuration.verifySandboxes ? "; \(sandboxes) probe pods got a pod sandbox" : " (sandboxes not verified)"
         announce(
-            node, SnatNames.healedReason, "Healing window over; marked \(SnatNames.healedAnnotation)=true", .normal)
+            node, SnatNames.healedReason,
+            "Healing window over\(evidence); marked \(SnatNames.healedAnnotation)=true", .normal)
+    }
+
+    /// Not healed: the probe pod goes, the window start leaves the node and the retry time is stored in its place,
+    /// and a Warning Event says why.
+    private func markUnverified(_ node: Node, reason: String, generation: Int, startedAt: Date) async {
+        let retryAt = startedAt + configuration.retryAfter.timeInterval
+        if let error = await deleteIgnoringNotFound(
+            ProbePod.name(for: node.name), namespace: configuration.probePod.namespace)
+        {
+            finishRound(node.name, generation: generation, startedAt: startedAt, error: error)
+            return
+        }
+        do throws(KubernetesError) {
+            _ = try await api.mergePatchAnnotations(
+                node: node.name,
+                [SnatNames.healingStartedAtAnnotation: nil, SnatNames.retryAtAnnotation: RFC3339.string(retryAt)])
+        } catch {
+            finishRound(node.name, generation: generation, startedAt: startedAt, error: error)
+            return
+        }
+        states[node.name]?.recordUnverified(generation: generation, retryAt: retryAt)
+        logger.warning(
+            "Node not marked healed: its probe pods did not show the CNI configuration was loaded",
+            metadata: ["node": "\(node.name)", "reason": "\(reason)", "retry_at": "\(RFC3339.string(retryAt))"])
+        announce(
+            node, SnatNames.unverifiedReason,
+            "Not marked healed: \(reason). The next healing window starts at \(RFC3339.string(retryAt)).", .warning)
     }
 
     private func finishRound(_ name: String, generation: Int, startedAt: Date, error: KubernetesError?) {

@@ -32,9 +32,13 @@ public actor HealingScheduler {
     /// never holds up healing) and are cancelled and awaited with them when the scheduler stops.
     var announcements: [Int: Task<Void, Never>] = [:]
     var nextAnnouncement = 0
+    /// Steps started so far.
+    private var launched = 0
     /// Nodes whose probe pod is to be deleted (node deleted, or no longer Windows).
     var cleanups: Set<String> = []
     var lastResync: Date?
+    /// When the probe pods were last listed (`refreshProbeStatus`).
+    var lastProbeList: Date?
     var onFirstResync: (@Sendable () -> Void)?
 
     public init(
@@ -84,16 +88,22 @@ public actor HealingScheduler {
         for task in unfinished { await task.value }
     }
 
-    /// One pass: takes queued events, resyncs when due, and starts the steps that are due.
-    public func runOnce() async {
+    /// One pass: takes queued events, resyncs when due, starts the windows of unverified nodes whose wait is over,
+    /// reads the probe pods' status when steps need it, and starts the steps that are due.
+    /// Returns how many steps it started.
+    @discardableResult
+    public func runOnce() async -> Int {
         applyInbox()
         let now = clock.now
         if lastResync.map({ now >= $0 + configuration.resyncInterval.timeInterval }) ?? true {
             await resync()
         }
-        startDueSteps()
+        startRetryWindows()
+        await refreshProbeStatus()
+        let started = startDueSteps()
         // After the events and the resync of this pass, so the gauges show both.
         publishCounts()
+        return started
     }
 
     /// Waits until no step is running and no Event is being written (tests).
@@ -167,15 +177,23 @@ public actor HealingScheduler {
 
     // MARK: Steps
 
-    private func startDueSteps() {
+    private func startRetryWindows() {
         let now = clock.now
+        for name in states.keys where states[name]?.startRetryWindowIfDue(at: now) == true {
+            logger.info("Healing started again after an unverified window", metadata: ["node": "\(name)"])
+        }
+    }
+
+    private func startDueSteps() -> Int {
+        let now = clock.now
+        let before = launched
         for name in cleanups where running[name] == nil && running.count < configuration.maxConcurrentSteps {
             cleanups.remove(name)
             launch(name) { scheduler in await scheduler.deleteProbePod(of: name, reason: "node gone") }
         }
         let due = states.compactMap { name, state -> (String, Date, HealingAction)? in
             guard running[name] == nil,
-                let action = state.dueAction(at: now, window: configuration.window, interval: configuration.interval),
+                let action = state.dueAction(at: now, configuration: configuration),
                 let step = state.nextStep
             else { return nil }
             return (name, step, action)
@@ -184,9 +202,11 @@ public actor HealingScheduler {
             guard let generation = states[name]?.generation else { continue }
             launch(name) { scheduler in await scheduler.perform(action, for: name, generation: generation, at: now) }
         }
+        return launched - before
     }
 
     private func launch(_ name: String, _ body: @escaping @Sendable (HealingScheduler) async -> Void) {
+        launched += 1
         running[name] = Task { [weak self] in
             guard let self else { return }
             await body(self)

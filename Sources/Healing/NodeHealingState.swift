@@ -9,6 +9,8 @@ public enum HealingPhase: String, Sendable, CaseIterable {
     case healing
     /// Its steps failed `error_threshold` times in this window: given up until the window has passed.
     case failed
+    /// Its last window ended without enough sandbox evidence: not marked healed; a new window starts at `retryAt`.
+    case unverified
     /// Marked healed on the node: nothing more to do unless the annotation is reset.
     case healed
 }
@@ -36,6 +38,17 @@ public struct NodeHealingState: Sendable, Equatable {
     public private(set) var nextStep: Date?
     /// Changes with every new window, so that a step's outcome for an old window is not applied to a new one.
     public private(set) var generation = 0
+    /// When the next window starts after an unverified one (stored on the node as `retryAtAnnotation`).
+    public private(set) var retryAt: Date?
+    /// What this window learned of its probe pods' sandboxes.
+    public private(set) var evidence = SandboxEvidence()
+    /// The node's current probe pod, once one was created in this window.
+    public private(set) var probe: CurrentProbe?
+    /// Whether this window was resumed from the node (a restart): its evidence only counts from then on.
+    public private(set) var isResumed = false
+    /// How much longer than `healing_duration` this window runs: a resumed window short of sandboxes at its end
+    /// gets `min_sandboxes × interval` once, to collect them.
+    public private(set) var windowExtension: Duration = .zero
 
     public init(node: Node) {
         self.node = node
@@ -82,15 +95,34 @@ public struct NodeHealingState: Sendable, Equatable {
                 startWindow(at: now, stored: nil)
                 observation.startedWindow = true
             }
+        case .unverified:
+            observation.startedWindow = startRetryWindowIfDue(at: now)
         case .waitingForReady, .healed:
-            // Resume a window stored on the node (a restart, a resync) unless it ended with a NotReady spell.
+            // Resume a window stored on the node (a restart, a resync) unless it ended with a NotReady spell; wait
+            // for a stored retry time after an unverified window.
             let stored =
                 hasStaleWindowStart
                 ? nil : snapshot.annotation(SnatNames.healingStartedAtAnnotation).flatMap(RFC3339.date)
+            if stored == nil, let retry = snapshot.annotation(SnatNames.retryAtAnnotation).flatMap(RFC3339.date),
+                retry > now
+            {
+                phase = .unverified
+                retryAt = retry
+                windowStart = nil
+                nextStep = retry
+                return observation
+            }
             startWindow(at: now, stored: stored)
             observation.startedWindow = true
         }
         return observation
+    }
+
+    /// After an unverified window, starts the next one once `retryAt` has come; `true` when it did.
+    public mutating func startRetryWindowIfDue(at now: Date) -> Bool {
+        guard phase == .unverified, let retryAt, now >= retryAt else { return false }
+        startWindow(at: now, stored: nil)
+        return true
     }
 
     private mutating func startWindow(at now: Date, stored: Date?) {
@@ -105,21 +137,39 @@ public struct NodeHealingState: Sendable, Equatable {
         lastError = nil
         lastRound = nil
         nextStep = now
+        retryAt = nil
+        evidence = SandboxEvidence()
+        probe = nil
+        isResumed = stored != nil
+        windowExtension = .zero
+    }
+
+    /// When this window ends: `healing_duration` after its start, plus an extension granted to a resumed window.
+    public func windowEnd(window: Duration) -> Date? {
+        windowStart.map { $0 + (window + windowExtension).timeInterval }
     }
 
     /// The next thing to do for this node at `now`, if anything is due.
-    public func dueAction(at now: Date, window: Duration, interval: Duration) -> HealingAction? {
+    public func dueAction(at now: Date, configuration: HealingConfiguration) -> HealingAction? {
         guard let nextStep, nextStep <= now else { return nil }
+        let interval = configuration.interval
         switch phase {
         case .healing:
-            guard let windowStart else { return nil }
-            if now >= windowStart + window.timeInterval { return .finish }
+            guard let windowEnd = windowEnd(window: configuration.window) else { return nil }
+            if now >= windowEnd { return .finish }
+            // An extended window ends as soon as it has collected its evidence.
+            if windowExtension > .zero,
+                evidence.isVerified(
+                    minimum: configuration.minSandboxes, recentSince: now - (interval * 2).timeInterval)
+            {
+                return .finish
+            }
             if isWindowStored { return .probe }
             if !hasFirstProbe { return .firstProbe }
             return roundIsDue(at: now, interval: interval) ? .storeWindowStartAndProbe : .storeWindowStart
         case .waitingForReady:
             return hasStaleWindowStart ? .clearStaleWindowStart : nil
-        case .failed, .healed:
+        case .failed, .healed, .unverified:
             return nil
         }
     }
@@ -191,6 +241,91 @@ public struct NodeHealingState: Sendable, Equatable {
         return true
     }
 
+    // MARK: Probe pods and their sandboxes
+
+    /// The API server accepted the window's new probe pod; what it answered is its first status. Returns `true`
+    /// when that already shows its sandbox.
+    @discardableResult
+    public mutating func recordProbeCreated(generation: Int, _ pod: Pod, at createdAt: Date) -> Bool {
+        guard generation == self.generation, phase == .healing else { return false }
+        evidence.recordCreated()
+        probe = CurrentProbe(
+            name: pod.name, uid: pod.metadata.uid ?? "", createdAt: createdAt, status: ProbeStatus(pod), seenAt: nil)
+        return recordSandboxIfAny()
+    }
+
+    /// What was read of the current probe pod (a list, the answer to its DELETE). Returns `true` when this showed
+    /// its sandbox for the first time.
+    @discardableResult
+    public mutating func recordProbeSeen(_ pod: Pod, at seenAt: Date) -> Bool {
+        guard phase == .healing, let uid = pod.metadata.uid, uid == probe?.uid else { return false }
+        probe?.status = ProbeStatus(pod)
+        probe?.seenAt = seenAt
+        return recordSandboxIfAny()
+    }
+
+    /// A list read at `seenAt` does not have the current probe pod although it was created well before: it is
+    /// gone (deleted by someone, evicted), and the next round creates a new one.
+    public mutating func recordProbeGone(listedAt seenAt: Date) {
+        guard let probe, seenAt > probe.createdAt + 1 else { return }
+        self.probe = nil
+    }
+
+    /// Counts why the current probe pod got no sandbox; `false` when its outcome was counted before.
+    @discardableResult
+    public mutating func recordProbeMiss(generation: Int, _ miss: ProbeMiss) -> Bool {
+        guard generation == self.generation, let uid = probe?.uid else { return false }
+        return evidence.recordMiss(uid: uid, miss)
+    }
+
+    /// The current probe pod was deleted: the next round creates a new one.
+    public mutating func recordProbeDeleted(generation: Int) {
+        guard generation == self.generation else { return }
+        probe = nil
+    }
+
+    private mutating func recordSandboxIfAny() -> Bool {
+        guard let probe, probe.status.hasSandbox else { return false }
+        return evidence.recordSandbox(uid: probe.uid, createdAt: probe.createdAt)
+    }
+
+    /// A round left the current probe pod alone (its sandbox may still come): the next look is at `next`.
+    public mutating func recordWaitingRound(generation: Int, startedAt: Date, next: Date) {
+        guard generation == self.generation, phase == .healing else { return }
+        lastRound = startedAt
+        nextStep = next
+    }
+
+    // MARK: The window's end
+
+    /// The window is over but its last probe pod may still get its sandbox: look again at `next`.
+    public mutating func recordFinishDeferred(generation: Int, until next: Date) {
+        guard generation == self.generation, phase == .healing else { return }
+        nextStep = next
+    }
+
+    /// A resumed window ended short of sandboxes: it runs `extension` longer, with rounds as before.
+    public mutating func recordWindowExtended(generation: Int, by extension: Duration, at now: Date) {
+        guard generation == self.generation, phase == .healing else { return }
+        windowExtension = `extension`
+        nextStep = now
+    }
+
+    /// The window ended without enough evidence: not healed; the window start leaves the node and the next window
+    /// starts at `retryAt`.
+    public mutating func recordUnverified(generation: Int, retryAt: Date) {
+        guard generation == self.generation else { return }
+        phase = .unverified
+        self.retryAt = retryAt
+        windowStart = nil
+        probe = nil
+        nextStep = retryAt
+        var annotations = node.metadata.annotations ?? [:]
+        annotations[SnatNames.healingStartedAtAnnotation] = nil
+        annotations[SnatNames.retryAtAnnotation] = RFC3339.string(retryAt)
+        node.metadata.annotations = annotations
+    }
+
     public mutating func recordHealed(generation: Int) {
         guard generation == self.generation else { return }
         phase = .healed
@@ -199,7 +334,9 @@ public struct NodeHealingState: Sendable, Equatable {
         var annotations = node.metadata.annotations ?? [:]
         annotations[SnatNames.healedAnnotation] = "true"
         annotations[SnatNames.healingStartedAtAnnotation] = nil
+        annotations[SnatNames.retryAtAnnotation] = nil
         node.metadata.annotations = annotations
+        probe = nil
     }
 }
 

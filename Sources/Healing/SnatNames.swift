@@ -14,6 +14,9 @@ public enum SnatNames {
     public static let notReadyNodesMetric = "cops_vigilante_snat_number_of_not_ready_nodes_found"
 
     // New in this version.
+    /// After a window that ended without enough sandbox evidence: when the next window starts (RFC 3339, UTC);
+    /// removed when it does. Lets a restart keep the wait.
+    public static let retryAtAnnotation = "cops-vigilante-snat-retry-at"
     public static let managedByLabel = "app.kubernetes.io/managed-by"
     public static let managedByValue = "cops-vigilante"
     public static let componentLabel = "app.kubernetes.io/component"
@@ -29,4 +32,5 @@ public enum SnatNames {
     public static let startedReason = "SnatHealingStarted"
     public static let healedReason = "SnatNodeHealed"
     public static let failedReason = "SnatHealingFailed"
+    public static let unverifiedReason = "SnatHealingUnverified"
 }

@@ -111,12 +111,16 @@ public struct Application: Sendable {
             options: KubernetesClientOptions(qps: configuration.kubernetes.qps, burst: configuration.kubernetes.burst),
             registry: metrics.registry, logger: logger)
         let snat = configuration.snat
-        let healing = HealingConfiguration(
+        var healing = HealingConfiguration(
             interval: configuration.interval, window: snat.healingDuration, errorThreshold: snat.errorThreshold,
             resyncInterval: snat.resyncInterval,
             probePod: ProbePod(
                 image: snat.podImage, namespace: snat.podNamespace, tolerations: snat.healingPodTolerations),
             reportingInstance: ProcessInfo.processInfo.environment["HOSTNAME"] ?? "cops-vigilante")
+        healing.verifySandboxes = snat.verifySandboxes
+        healing.minSandboxes = snat.minSandboxes
+        healing.sandboxTimeout = snat.sandboxTimeout
+        healing.retryAfter = snat.retryAfter
         readiness.register("first node sync")
         return HealingScheduler(
             api: client, clock: SystemWallClock(), configuration: healing, metrics: metrics.healing, logger: logger,

@@ -39,7 +39,10 @@ struct HealingHarness {
     static let interval: Duration = .seconds(30)
     static let window: Duration = .seconds(120)
 
-    init(nodes: [Node], errorThreshold: Int = 10, maxConcurrentSteps: Int = 8) {
+    init(
+        nodes: [Node], errorThreshold: Int = 10, maxConcurrentSteps: Int = 8,
+        configure: (inout HealingConfiguration) -> Void = { _ in }
+    ) {
         api = FakeKubernetesAPI(nodes: nodes)
         metrics = HealingMetrics(registry: registry)
         var configuration = HealingConfiguration(
@@ -48,14 +51,19 @@ struct HealingHarness {
                 image: "mcr.microsoft.com/oss/kubernetes/pause:3.6", namespace: "kube-system", tolerations: []),
             reportingInstance: "vigilante-test")
         configuration.maxConcurrentSteps = maxConcurrentSteps
+        configure(&configuration)
         scheduler = HealingScheduler(
             api: api, clock: clock, configuration: configuration, metrics: metrics, logger: Logger(label: "test"))
     }
 
-    /// One pass of the scheduler, with every step it starts finished.
+    /// The scheduler's passes at the clock's current time, each with every step it starts finished, until a pass
+    /// starts none: as the loop runs again when its steps finish.
     func round() async {
-        await scheduler.runOnce()
-        await scheduler.waitForSteps()
+        for _ in 0..<10 {
+            let started = await scheduler.runOnce()
+            await scheduler.waitForSteps()
+            if started == 0 { return }
+        }
     }
 
     /// Moves the clock and runs a pass.
@@ -71,4 +79,10 @@ struct HealingHarness {
     func annotation(_ node: String, _ key: String) async -> String? { await api.nodes[node]?.annotation(key) }
 
     func phase(_ node: String) async -> HealingPhase? { await scheduler.phase(of: node) }
+
+    /// The node's Events with `reason`, once every Event task of the rounds so far is done.
+    func events(_ reason: String) async -> [Event] {
+        await scheduler.waitForSteps()
+        return await api.events.filter { $0.reason == reason }
+    }
 }

@@ -7,17 +7,22 @@ import Testing
 
 /// What this version adds to the original: resume, reset, shortened names, leftovers, 409s, fairness, Events.
 @Suite struct SchedulerBehaviourTests {
-    @Test func restartMidWindow_resumesTheStoredWindow() async {
-        // The node was 90 s into its window when the process restarted.
+    @Test func restartMidWindow_resumesTheStoredWindow_andCollectsItsSandboxesPastItsEnd() async {
+        // The node was 90 s into its window when the process restarted: the evidence of before is lost, so the
+        // window runs past its stored end (by up to min_sandboxes × interval) until it has 3 sandboxes again.
         let started = "2027-01-15T07:58:30Z"
         let harness = HealingHarness(nodes: [TestNodes.windows("akswin000001", startedAt: started)])
         await harness.round()
         #expect(await harness.probePod("akswin000001") != nil, "the resumed window still needs pods")
         #expect(await harness.annotation("akswin000001", SnatNames.healingStartedAtAnnotation) == started)
         await harness.advance(30)
+        #expect(await harness.annotation("akswin000001", SnatNames.healedAnnotation) == nil, "1 sandbox at the end")
+        await harness.advance(30)
+        #expect(await harness.annotation("akswin000001", SnatNames.healedAnnotation) == nil)
+        await harness.advance(30)
         #expect(
             await harness.annotation("akswin000001", SnatNames.healedAnnotation) == "true",
-            "120 s after the stored start")
+            "the third sandbox came 60 s past the stored end")
         #expect(
             await harness.api.events.allSatisfy { $0.reason != SnatNames.startedReason }, "announced before the restart"
         )

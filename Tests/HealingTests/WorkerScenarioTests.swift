@@ -58,7 +58,10 @@ import Testing
     }
 
     @Test func someErrorsUnderTheThreshold_stillHeal() async {
-        let harness = HealingHarness(nodes: [TestNodes.windows("akswin000001")], errorThreshold: 3)
+        // Two of the four rounds fail; the two others give the sandboxes this window asks for.
+        let harness = HealingHarness(nodes: [TestNodes.windows("akswin000001")], errorThreshold: 3) {
+            $0.minSandboxes = 2
+        }
         await harness.api.fail(
             .createPod,
             with: .serverError(.init(verb: .createPod, method: "POST", path: "/"), code: 500, message: "boom"), count: 2

@@ -40,6 +40,10 @@ import VigilanteApp
                   - operator: Exists
                     effect: NoExecute
                     tolerationSeconds: 60
+                verify_sandboxes: false
+                min_sandboxes: 2
+                sandbox_timeout: 90s
+                retry_after: 15m
             """)
         let config = loaded.configuration
         // client_ca_file needs tls: true; that one problem is expected here.
@@ -50,6 +54,10 @@ import VigilanteApp
         #expect(config.tls == false)
         #expect(config.interval == .seconds(45))
         #expect(config.shutdownTimeout == .seconds(12))
+        #expect(config.snat.verifySandboxes == false)
+        #expect(config.snat.minSandboxes == 2)
+        #expect(config.snat.sandboxTimeout == .seconds(90))
+        #expect(config.snat.retryAfter == .seconds(900))
         #expect(config.unsafeAllowShortIntervals)
         #expect(config.webhookPort == 9443)
         #expect(config.webhook.certFile == "/certs/a.crt")

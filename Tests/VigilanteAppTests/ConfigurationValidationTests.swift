@@ -115,6 +115,26 @@ import VigilanteApp
             "conf.yaml:2:19: webhook.max_body_bytes: 100: must be from 65536 (64Ki) to 1073741824 (1Gi)"
         ),
         (
+            "tasks:\n  snat:\n    min_sandboxes: 0",
+            "conf.yaml:3:20: tasks.snat.min_sandboxes: 0: must be from 1 to 100"
+        ),
+        (
+            "interval: 10m\ntasks:\n  snat:\n    min_sandboxes: 4\n    sandbox_timeout: 10m\n    retry_after: 10m",
+            "conf.yaml:4:20: tasks.snat.min_sandboxes: 4: must be at most 3: a window of 30m holds 3 probe rounds of interval 10m"
+        ),
+        (
+            "tasks:\n  snat:\n    sandbox_timeout: 10s",
+            "conf.yaml:3:22: tasks.snat.sandbox_timeout: 10s: must be from interval (30s) to 24h: a busy Windows node can take a minute to create a sandbox"
+        ),
+        (
+            "tasks:\n  snat:\n    retry_after: 2d",
+            "conf.yaml:3:18: tasks.snat.retry_after: 2d: must be a number of seconds (30) or a duration with a unit: us, ms, s, m, h (500ms, 30s, 30m, 1h30m)"
+        ),
+        (
+            "tasks:\n  snat:\n    retry_after: 25h",
+            "conf.yaml:3:18: tasks.snat.retry_after: 25h: must be from interval (30s) to 24h"
+        ),
+        (
             "shutdown_timeout: 500ms",
             "conf.yaml:1:19: shutdown_timeout: 500ms: must be from 1s to 5m, and under the pod's terminationGracePeriodSeconds"
         ),

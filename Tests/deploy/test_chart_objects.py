@@ -106,7 +106,7 @@ def test_pods_are_granted_only_in_the_probe_pod_namespace(
     chart = rendered[variant]
     role = chart.one("Role")
     assert role["metadata"]["namespace"] == namespace
-    assert rules(role) == [(("",), ("pods",), ("create", "delete", "list"))]
+    assert rules(role) == [(("",), ("events",), ("list",)), (("",), ("pods",), ("create", "delete", "list"))]
     binding = chart.one("RoleBinding")
     assert binding["metadata"]["namespace"] == namespace
     assert binding["subjects"] == [{"kind": "ServiceAccount", "name": FULLNAME, "namespace": NAMESPACE}]

@@ -36,17 +36,4 @@ enum ConfigurationDuration {
         default: nil
         }
     }
-
-    /// The shortest form `parse` reads back to the same value: `30s`, `30m`, `1h30m`, `500ms`, `100us`.
-    static func format(_ duration: Duration) -> String {
-        var microseconds = Int64((duration / .microseconds(1)).rounded())
-        if microseconds == 0 { return "0s" }
-        var text = ""
-        let units = [("h", Int64(3_600_000_000)), ("m", 60_000_000), ("s", 1_000_000), ("ms", 1000), ("us", 1)]
-        for (unit, size) in units where microseconds >= size {
-            text += "\(microseconds / size)\(unit)"
-            microseconds %= size
-        }
-        return text
-    }
 }

@@ -53,6 +53,7 @@ public struct ConfigurationLoader: Sendable {
                         location: location))
             }
         }
+        result.configuration.followInterval(keysSet: Set(result.origins.keys))
         result.problems +=
             ConfigurationValidator(
                 configuration: result.configuration, origins: result.origins, writtenValues: result.writtenValues

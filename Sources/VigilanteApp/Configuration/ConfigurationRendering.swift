@@ -6,12 +6,11 @@ import Kubernetes
 extension VigilanteConfiguration {
     /// Every key with its value in effect, in the order of the template.
     public var keyValues: [(key: String, value: String)] {
-        let format = ConfigurationDuration.format
         return [
             ("tls", "\(tls)"),
-            ("interval", format(interval)),
+            ("interval", interval.shortText),
             ("unsafe_allow_short_intervals", "\(unsafeAllowShortIntervals)"),
-            ("shutdown_timeout", format(shutdownTimeout)),
+            ("shutdown_timeout", shutdownTimeout.shortText),
             ("webhook.port", "\(webhookPort)"),
             ("webhook.cert_file", webhook.certFile),
             ("webhook.key_file", webhook.keyFile),
@@ -22,12 +21,16 @@ extension VigilanteConfiguration {
             ("kubernetes.qps", Self.formatNumber(kubernetes.qps)),
             ("kubernetes.burst", "\(kubernetes.burst)"),
             ("tasks.snat.enabled", "\(snat.enabled)"),
-            ("tasks.snat.healing_duration", format(snat.healingDuration)),
+            ("tasks.snat.healing_duration", snat.healingDuration.shortText),
             ("tasks.snat.error_threshold", "\(snat.errorThreshold)"),
-            ("tasks.snat.resync_interval", format(snat.resyncInterval)),
+            ("tasks.snat.resync_interval", snat.resyncInterval.shortText),
             ("tasks.snat.pod_image", snat.podImage),
             ("tasks.snat.pod_namespace", snat.podNamespace),
             ("tasks.snat.healing_pod_tolerations", Self.flow(snat.healingPodTolerations)),
+            ("tasks.snat.verify_sandboxes", "\(snat.verifySandboxes)"),
+            ("tasks.snat.min_sandboxes", "\(snat.minSandboxes)"),
+            ("tasks.snat.sandbox_timeout", snat.sandboxTimeout.shortText),
+            ("tasks.snat.retry_after", snat.retryAfter.shortText),
         ]
     }
 
@@ -54,11 +57,10 @@ extension VigilanteConfiguration {
 
     /// JSON for tools (the chart's tests): the configuration, and the endpoints the listeners will serve.
     public var jsonText: String {
-        let format = ConfigurationDuration.format
         let document: [String: Any] = [
             "configuration": [
-                "tls": tls, "interval": format(interval), "unsafe_allow_short_intervals": unsafeAllowShortIntervals,
-                "shutdown_timeout": format(shutdownTimeout),
+                "tls": tls, "interval": interval.shortText, "unsafe_allow_short_intervals": unsafeAllowShortIntervals,
+                "shutdown_timeout": shutdownTimeout.shortText,
                 "webhook": [
                     "port": webhookPort, "cert_file": webhook.certFile, "key_file": webhook.keyFile,
                     "client_ca_file": webhook.clientCAFile.map { $0 as Any } ?? NSNull(),
@@ -68,10 +70,12 @@ extension VigilanteConfiguration {
                 "kubernetes": ["qps": kubernetes.qps, "burst": kubernetes.burst] as [String: Any],
                 "tasks": [
                     "snat": [
-                        "enabled": snat.enabled, "healing_duration": format(snat.healingDuration),
-                        "error_threshold": snat.errorThreshold, "resync_interval": format(snat.resyncInterval),
+                        "enabled": snat.enabled, "healing_duration": snat.healingDuration.shortText,
+                        "error_threshold": snat.errorThreshold, "resync_interval": snat.resyncInterval.shortText,
                         "pod_image": snat.podImage, "pod_namespace": snat.podNamespace,
                         "healing_pod_tolerations": snat.healingPodTolerations.map(Self.jsonObject),
+                        "verify_sandboxes": snat.verifySandboxes, "min_sandboxes": snat.minSandboxes,
+                        "sandbox_timeout": snat.sandboxTimeout.shortText, "retry_after": snat.retryAfter.shortText,
                     ] as [String: Any]
                 ],
             ] as [String: Any],

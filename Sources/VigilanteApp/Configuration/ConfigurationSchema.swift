@@ -50,6 +50,12 @@ enum ConfigurationSchema {
         Key(name: "tasks.snat.resync_interval") { node, config in duration(node) { config.snat.resyncInterval = $0 } },
         Key(name: "tasks.snat.pod_image") { node, config in string(node) { config.snat.podImage = $0 } },
         Key(name: "tasks.snat.pod_namespace") { node, config in string(node) { config.snat.podNamespace = $0 } },
+        Key(name: "tasks.snat.verify_sandboxes") { node, config in bool(node) { config.snat.verifySandboxes = $0 } },
+        Key(name: "tasks.snat.min_sandboxes") { node, config in
+            int(node, "a whole number of probe pods") { config.snat.minSandboxes = $0 }
+        },
+        Key(name: "tasks.snat.sandbox_timeout") { node, config in duration(node) { config.snat.sandboxTimeout = $0 } },
+        Key(name: "tasks.snat.retry_after") { node, config in duration(node) { config.snat.retryAfter = $0 } },
         Key(name: "tasks.snat.healing_pod_tolerations") { node, config in
             TolerationReader.read(node) { config.snat.healingPodTolerations = $0 }
         },

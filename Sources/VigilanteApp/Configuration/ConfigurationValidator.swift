@@ -1,3 +1,5 @@
+import Kubernetes
+
 /// The checks that need the whole configuration (a value against another, floors and ceilings). Each problem
 /// names the key, the value in effect, and what is allowed; the location is where the value was set.
 struct ConfigurationValidator {
@@ -8,6 +10,8 @@ struct ConfigurationValidator {
     /// Smaller than a Node review of a real cluster.
     /// Below a second, requests in flight could never finish; beyond a few minutes, a rollout waits for nothing.
     static let shutdownTimeoutRange: ClosedRange<Duration> = .seconds(1) ... .seconds(300)
+    static let maximumSandboxTimeout: Duration = .seconds(24 * 3600)
+    static let maximumRetryAfter: Duration = .seconds(24 * 3600)
     static let minimumBodyBytes = 64 * 1024
     static let maximumBodyBytes = 1 << 30
 
@@ -24,7 +28,6 @@ struct ConfigurationValidator {
         }
         let config = configuration
         let unsafe = config.unsafeAllowShortIntervals
-        let format = ConfigurationDuration.format
 
         for (key, port) in [("webhook.port", config.webhookPort), ("metrics.port", config.metrics.port)] {
             check(
@@ -36,32 +39,34 @@ struct ConfigurationValidator {
             "\(config.metrics.port)",
             "must differ from webhook.port (\(config.webhookPort)); both listeners cannot share a port")
 
-        check(config.interval > .zero, "interval", format(config.interval), "must be longer than 0s")
+        check(config.interval > .zero, "interval", config.interval.shortText, "must be longer than 0s")
         check(
             unsafe || config.interval >= Self.minimumInterval || config.interval <= .zero, "interval",
-            format(config.interval),
-            "must be at least \(format(Self.minimumInterval)): shorter intervals flood the Kubernetes API server "
+            config.interval.shortText,
+            "must be at least \(Self.minimumInterval.shortText): shorter intervals flood the Kubernetes API server "
                 + "(set unsafe_allow_short_intervals: true to allow them, for tests and demos only)")
         check(
             Self.shutdownTimeoutRange.contains(config.shutdownTimeout), "shutdown_timeout",
-            format(config.shutdownTimeout),
-            "must be from \(format(Self.shutdownTimeoutRange.lowerBound)) to "
-                + "\(format(Self.shutdownTimeoutRange.upperBound)), and under the pod's terminationGracePeriodSeconds")
+            config.shutdownTimeout.shortText,
+            "must be from \(Self.shutdownTimeoutRange.lowerBound.shortText) to "
+                + "\(Self.shutdownTimeoutRange.upperBound.shortText), and under the pod's terminationGracePeriodSeconds"
+        )
         check(
             config.snat.healingDuration > config.interval, "tasks.snat.healing_duration",
-            format(config.snat.healingDuration),
-            "must be longer than interval (\(format(config.interval))), or no probe round fits in the healing window")
+            config.snat.healingDuration.shortText,
+            "must be longer than interval (\(config.interval.shortText)), or no probe round fits in the healing window")
         check(
             config.snat.errorThreshold >= 1, "tasks.snat.error_threshold", "\(config.snat.errorThreshold)",
             "must be at least 1")
         check(
-            config.snat.resyncInterval > .zero, "tasks.snat.resync_interval", format(config.snat.resyncInterval),
+            config.snat.resyncInterval > .zero, "tasks.snat.resync_interval", config.snat.resyncInterval.shortText,
             "must be longer than 0s")
         check(
             unsafe || config.snat.resyncInterval >= Self.minimumResyncInterval || config.snat.resyncInterval <= .zero,
-            "tasks.snat.resync_interval", format(config.snat.resyncInterval),
-            "must be at least \(format(Self.minimumResyncInterval)): each resync lists every node of the cluster "
+            "tasks.snat.resync_interval", config.snat.resyncInterval.shortText,
+            "must be at least \(Self.minimumResyncInterval.shortText): each resync lists every node of the cluster "
                 + "(set unsafe_allow_short_intervals: true to allow less, for tests and demos only)")
+        checkSandboxVerification(config.snat, interval: config.interval, check)
 
         check(
             (Self.minimumBodyBytes...Self.maximumBodyBytes).contains(config.webhook.maxBodyBytes),
@@ -101,5 +106,32 @@ struct ConfigurationValidator {
         guard let first = text.first, let last = text.last, text.count <= 63 else { return false }
         let allowed = { (c: Character) in c.isASCII && (c.isLowercase || c.isNumber) }
         return allowed(first) && allowed(last) && text.allSatisfy { allowed($0) || $0 == "-" }
+    }
+
+    /// `tasks.snat.min_sandboxes`, `sandbox_timeout` and `retry_after`: each within its bounds, and the evidence
+    /// asked for reachable in a window (a window holds one probe round per interval).
+    private func checkSandboxVerification(
+        _ snat: VigilanteConfiguration.SnatTask, interval: Duration,
+        _ check: (Bool, String, String, String) -> Void
+    ) {
+        let rounds = interval > .zero ? Int((snat.healingDuration / interval).rounded(.up)) : 0
+        check(
+            (1...100).contains(snat.minSandboxes), "tasks.snat.min_sandboxes", "\(snat.minSandboxes)",
+            "must be from 1 to 100")
+        check(
+            !snat.verifySandboxes || interval <= .zero || snat.minSandboxes <= max(rounds, 1),
+            "tasks.snat.min_sandboxes",
+            "\(snat.minSandboxes)",
+            "must be at most \(rounds): a window of \(snat.healingDuration.shortText) holds \(rounds) probe rounds of "
+                + "interval \(interval.shortText)")
+        check(
+            snat.sandboxTimeout >= interval && snat.sandboxTimeout <= Self.maximumSandboxTimeout,
+            "tasks.snat.sandbox_timeout", snat.sandboxTimeout.shortText,
+            "must be from interval (\(interval.shortText)) to \(Self.maximumSandboxTimeout.shortText): a busy Windows "
+                + "node can take a minute to create a sandbox")
+        check(
+            snat.retryAfter >= interval && snat.retryAfter <= Self.maximumRetryAfter, "tasks.snat.retry_after",
+            snat.retryAfter.shortText,
+            "must be from interval (\(interval.shortText)) to \(Self.maximumRetryAfter.shortText)")
     }
 }

@@ -73,8 +73,31 @@ public struct VigilanteConfiguration: Sendable, Equatable {
         /// kube-system because it always exists (Go original).
         public var podNamespace = "kube-system"
         public var healingPodTolerations: [Toleration] = []
+        /// Mark a node healed only when its probe pods got pod sandboxes; `false` is the Go original's rule.
+        public var verifySandboxes = true
+        /// Probe pods that must get their sandbox in a window, one of them created in its last two intervals.
+        public var minSandboxes = 3
+        /// How long a bound probe pod may wait for its sandbox before it is replaced and counted as missed.
+        public var sandboxTimeout: Duration = .seconds(120)
+        /// After a window without enough sandbox evidence, how long until the next window starts.
+        public var retryAfter: Duration = .seconds(600)
 
         public init() {}
+    }
+}
+
+extension VigilanteConfiguration {
+    /// The defaults of `tasks.snat.sandbox_timeout`, `retry_after` and `min_sandboxes` suit the 30 s interval;
+    /// when the file does not set them, they follow a longer interval (at least one interval; no more sandboxes
+    /// than the window holds rounds), so that a configuration of the Go original with a long interval still loads.
+    mutating func followInterval(keysSet: Set<String>) {
+        guard interval > .zero else { return }
+        if !keysSet.contains("tasks.snat.sandbox_timeout") { snat.sandboxTimeout = max(snat.sandboxTimeout, interval) }
+        if !keysSet.contains("tasks.snat.retry_after") { snat.retryAfter = max(snat.retryAfter, interval) }
+        if !keysSet.contains("tasks.snat.min_sandboxes") {
+            let rounds = Int((snat.healingDuration / interval).rounded(.up))
+            snat.minSandboxes = max(1, min(snat.minSandboxes, rounds))
+        }
     }
 }
 
