@@ -10,30 +10,28 @@ import Prometheus
 /// cannot cover every node in one interval, steps wait for it in that order, so rounds stretch and every node is
 /// served in turn. The loop sleeps until the next step or resync is due, or a node event arrives.
 public actor HealingScheduler {
-    /// A node snapshot from the webhook (or its deletion).
-    public struct NodeUpdate: Sendable {
-        public var node: Node
-        public var isDeleted: Bool
-    }
-
     let api: any KubernetesAPI
     let clock: any WallClock
     let configuration: HealingConfiguration
     let metrics: HealingMetrics
     let logger: Logger
-    nonisolated let inbox: NodeEventInbox<NodeUpdate>
+    nonisolated let inbox: NodeEventInbox<NodeHint>
     /// Wakes the loop: node events, finished steps.
-    private nonisolated let wake = WakeSignal()
+    nonisolated let wake = WakeSignal()
 
     var states: [String: NodeHealingState] = [:]
     /// Nodes with a step in flight, and what each runs.
     var running: [String: Task<Void, Never>] = [:]
+    /// Callbacks waiting to be checked against the API server, and the checks in flight, by node.
+    var pendingHints: [String: NodeHint] = [:]
+    var pendingHintOrder: [String] = []
+    var reading: [String: Task<Void, Never>] = [:]
     /// Events being written, by a number of their own: they run beside the steps (an Event that cannot be written
     /// never holds up healing) and are cancelled and awaited with them when the scheduler stops.
     var announcements: [Int: Task<Void, Never>] = [:]
     var nextAnnouncement = 0
     /// Steps started so far.
-    private var launched = 0
+    var launched = 0
     /// Nodes whose probe pod is to be deleted (node deleted, or no longer Windows).
     var cleanups: Set<String> = []
     var lastResync: Date?
@@ -56,13 +54,14 @@ public actor HealingScheduler {
 
     // MARK: Input
 
-    /// Queues a node snapshot from the webhook; never blocks. Not-Windows nodes are ignored unless tracked.
-    public nonisolated func enqueue(_ node: Node, isDeleted: Bool = false) {
-        if !inbox.put(NodeUpdate(node: node, isDeleted: isDeleted), for: node.name) {
+    /// Queues a webhook callback about a node; never blocks. The node is read from the API server before anything
+    /// is done about it; a node's callbacks waiting together are checked once.
+    public nonisolated func enqueue(_ hint: NodeHint) {
+        if !inbox.put(hint, for: hint.name) {
             metrics.droppedEvents.increment()
             logger.warning(
                 "Node event queue is full; dropped an event (the next resync recovers it)",
-                metadata: ["node": "\(node.name)"])
+                metadata: ["node": "\(hint.name)"])
         }
         metrics.queueDepth.set(to: Double(inbox.count))
         wake.signal()
@@ -83,16 +82,17 @@ public actor HealingScheduler {
                 group.cancelAll()
             }
         }
-        let unfinished = Array(running.values) + Array(announcements.values)
+        let unfinished = Array(running.values) + Array(announcements.values) + Array(reading.values)
         for task in unfinished { task.cancel() }
         for task in unfinished { await task.value }
     }
 
     /// One pass: takes queued events, resyncs when due, starts the windows of unverified nodes whose wait is over,
     /// reads the probe pods' status when steps need it, and starts the steps that are due.
-    /// Returns how many steps it started.
+    /// Returns how many steps and callback checks it started.
     @discardableResult
     public func runOnce() async -> Int {
+        let before = launched
         applyInbox()
         let now = clock.now
         if lastResync.map({ now >= $0 + configuration.resyncInterval.timeInterval }) ?? true {
@@ -100,15 +100,15 @@ public actor HealingScheduler {
         }
         startRetryWindows()
         await refreshProbeStatus()
-        let started = startDueSteps()
+        startDueSteps()
         // After the events and the resync of this pass, so the gauges show both.
         publishCounts()
-        return started
+        return launched - before
     }
 
-    /// Waits until no step is running and no Event is being written (tests).
+    /// Waits until no step is running, no callback is being checked and no Event is being written (tests).
     public func waitForSteps() async {
-        while let task = running.values.first ?? announcements.values.first {
+        while let task = running.values.first ?? reading.values.first ?? announcements.values.first {
             await task.value
         }
     }
@@ -126,14 +126,18 @@ public actor HealingScheduler {
     }
 
     private func applyInbox() {
-        for (_, update) in inbox.takeAll() {
-            if update.isDeleted {
-                forget(update.node.name, reason: "deleted")
-            } else {
-                observe(update.node)
+        for (name, hint) in inbox.takeAll() {
+            if pendingHints[name] == nil {
+                guard pendingHintOrder.count < configuration.inboxCapacity else {
+                    metrics.droppedEvents.increment()
+                    continue
+                }
+                pendingHintOrder.append(name)
             }
+            pendingHints[name] = hint
         }
-        metrics.queueDepth.set(to: Double(inbox.count))
+        metrics.queueDepth.set(to: Double(inbox.count + pendingHintOrder.count))
+        startReads()
     }
 
     // MARK: Observing
@@ -184,15 +188,15 @@ public actor HealingScheduler {
         }
     }
 
-    private func startDueSteps() -> Int {
+    private func startDueSteps() {
         let now = clock.now
-        let before = launched
         for name in cleanups where running[name] == nil && running.count < configuration.maxConcurrentSteps {
             cleanups.remove(name)
             launch(name) { scheduler in await scheduler.deleteProbePod(of: name, reason: "node gone") }
         }
         let due = states.compactMap { name, state -> (String, Date, HealingAction)? in
-            guard running[name] == nil,
+            // A node whose callback is being checked waits for the read: its step acts on what was read.
+            guard running[name] == nil, reading[name] == nil,
                 let action = state.dueAction(at: now, configuration: configuration),
                 let step = state.nextStep
             else { return nil }
@@ -202,7 +206,6 @@ public actor HealingScheduler {
             guard let generation = states[name]?.generation else { continue }
             launch(name) { scheduler in await scheduler.perform(action, for: name, generation: generation, at: now) }
         }
-        return launched - before
     }
 
     private func launch(_ name: String, _ body: @escaping @Sendable (HealingScheduler) async -> Void) {

@@ -23,6 +23,9 @@ struct AdmissionReview {
         var dryRun = false
         /// The reviewed Node: the new one for CREATE and UPDATE, the old one for DELETE; `nil` for other kinds.
         var node: Node?
+        /// For an UPDATE of a Node, the `resourceVersion` of `oldObject`: the version stored when the API server
+        /// called; a read that still shows it means the change is not stored yet.
+        var previousResourceVersion: String?
 
         /// `core/v1` Node: the empty group.
         var isNode: Bool { (objectGroup ?? "") == "" && objectKind == "Node" }
@@ -32,7 +35,8 @@ struct AdmissionReview {
             case read
             /// Not wanted: another kind, or the Node was already read.
             case skip
-            /// Not known yet (the body names the kind or operation only later): keep its range for afterwards.
+            /// Not known yet (the body names the kind or operation only later), or an UPDATE's `oldObject`, whose
+            /// `resourceVersion` is wanted: keep its range for afterwards.
             case capture
         }
 
@@ -40,7 +44,9 @@ struct AdmissionReview {
         /// normally read as it passes; a body in another order falls back to capturing both and choosing after.
         func handling(ofObject isOld: Bool) -> ObjectHandling {
             guard objectKind != nil else { return .capture }
-            guard isNode, node == nil else { return .skip }
+            guard isNode else { return .skip }
+            if isOld && operation == "UPDATE" { return .capture }
+            guard node == nil else { return .skip }
             guard let operation else { return .capture }
             return (operation == "DELETE") == isOld ? .read : .capture
         }
@@ -84,12 +90,18 @@ struct AdmissionReview {
         } catch {
             throw DecodingError(description: path.isEmpty ? "\(error)" : "\(path): \(error)")
         }
-        if var request = review.request, request.isNode, request.node == nil {
-            let preferred =
-                request.operation == "DELETE" ? [oldObjectRange, objectRange] : [objectRange, oldObjectRange]
-            if let range = preferred.compactMap({ $0 }).first {
-                request.node = try readNode(
-                    body, range, path: range == objectRange ? "request.object" : "request.oldObject")
+        if var request = review.request, request.isNode {
+            if request.node == nil {
+                let preferred =
+                    request.operation == "DELETE" ? [oldObjectRange, objectRange] : [objectRange, oldObjectRange]
+                if let range = preferred.compactMap({ $0 }).first {
+                    request.node = try readNode(
+                        body, range, path: range == objectRange ? "request.object" : "request.oldObject")
+                }
+            }
+            if request.operation == "UPDATE", let range = oldObjectRange {
+                request.previousResourceVersion =
+                    try readNode(body, range, path: "request.oldObject").metadata.resourceVersion
             }
             review.request = request
         }

@@ -73,7 +73,10 @@ public struct AdmissionWebhook: Sendable {
         }
         guard var node = admission.node else { return .ignored }
         if node.metadata.name == nil { node.metadata.name = admission.name }
-        sink.nodeChanged(NodeEvent(operation: operation, node: node, subResource: admission.subResource))
+        sink.nodeChanged(
+            NodeEvent(
+                operation: operation, node: node, subResource: admission.subResource,
+                previousResourceVersion: admission.previousResourceVersion))
         return .allowed
     }
 

@@ -13,11 +13,16 @@ public struct NodeEvent: Sendable, Equatable {
     public var node: Node
     /// `status` for an update of `nodes/status`, where a node turns Ready.
     public var subResource: String?
+    /// For UPDATE: the `resourceVersion` the node had when the API server called (its `oldObject`'s).
+    public var previousResourceVersion: String?
 
-    public init(operation: Operation, node: Node, subResource: String? = nil) {
+    public init(
+        operation: Operation, node: Node, subResource: String? = nil, previousResourceVersion: String? = nil
+    ) {
         self.operation = operation
         self.node = node
         self.subResource = subResource
+        self.previousResourceVersion = previousResourceVersion
     }
 }
 

@@ -1,30 +1,21 @@
 import Foundation
-import Synchronization
 
-/// A `vigilante` process running in the background, with its standard error collected as it arrives.
+/// A `vigilante` process running in the background, its standard error written to a file in its directory. A file,
+/// not a pipe: once the process has exited, the file holds every line it wrote, whereas a pipe's end can stay open
+/// in another child process of this test run (descriptors are inherited) and never report end-of-file.
 final class RunningVigilante: Sendable {
     private let process: Process
-    private let collected = TextBuffer()
+    private let standardErrorFile: URL
 
     init(_ arguments: [String], in directory: URL) throws {
+        standardErrorFile = directory.appending(path: "vigilante.stderr")
+        FileManager.default.createFile(atPath: standardErrorFile.path, contents: nil)
         process = Process()
         process.executableURL = VigilanteProcess.binary
         process.arguments = arguments
         process.currentDirectoryURL = directory
-        let error = Pipe()
-        process.standardError = error
+        process.standardError = try FileHandle(forWritingTo: standardErrorFile)
         process.standardOutput = FileHandle.nullDevice
-        let collected = self.collected
-        error.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            guard !data.isEmpty else {
-                // End of file: the process has exited and every line it wrote is in.
-                handle.readabilityHandler = nil
-                collected.isComplete.store(true, ordering: .releasing)
-                return
-            }
-            collected.text.withLock { $0 += String(decoding: data, as: UTF8.self) }
-        }
         try process.run()
     }
 
@@ -33,7 +24,9 @@ final class RunningVigilante: Sendable {
         if process.isRunning { process.terminate() }
     }
 
-    var standardError: String { collected.text.withLock { $0 } }
+    var standardError: String {
+        (try? String(contentsOf: standardErrorFile, encoding: .utf8)) ?? ""
+    }
 
     /// Waits (polling, up to `timeout`) until standard error contains `text`.
     func waitForStandardError(containing text: String, timeout: Duration = .seconds(30)) async throws {
@@ -46,7 +39,7 @@ final class RunningVigilante: Sendable {
         }
     }
 
-    /// Sends `signal` and returns the exit status once the process has ended.
+    /// Sends `signal` and returns the exit status once the process has ended (its standard error is then complete).
     func stop(signal: Int32, timeout: Duration = .seconds(30)) async throws -> Int32 {
         kill(process.processIdentifier, signal)
         let deadline = ContinuousClock.now + timeout
@@ -57,17 +50,7 @@ final class RunningVigilante: Sendable {
             }
             try await Task.sleep(for: .milliseconds(20))
         }
-        while !collected.isComplete.load(ordering: .acquiring) {
-            guard ContinuousClock.now < deadline else { throw WaitError(message: "standard error never closed") }
-            try await Task.sleep(for: .milliseconds(20))
-        }
         return process.terminationStatus
-    }
-
-    final class TextBuffer: Sendable {
-        let text = Mutex("")
-        /// Set once standard error reached its end.
-        let isComplete = Atomic(false)
     }
 
     struct WaitError: Error, CustomStringConvertible {

@@ -74,6 +74,19 @@ struct HealingHarness {
 
     func node(_ name: String) async -> Node? { await api.nodes[name] }
 
+    /// What the API server does around a webhook callback for `node`: it stores the change, and the webhook's hint
+    /// reaches the scheduler, which reads the node back.
+    func callback(_ node: Node) async {
+        await api.put(node)
+        scheduler.enqueue(NodeHint(name: node.name, change: .updated(previousResourceVersion: nil)))
+    }
+
+    /// The same for a node's deletion.
+    func deletionCallback(_ name: String) async {
+        await api.remove(node: name)
+        scheduler.enqueue(NodeHint(name: name, change: .deleted))
+    }
+
     func probePod(_ node: String) async -> Pod? { await api.pod(named: ProbePod.name(for: node)) }
 
     func annotation(_ node: String, _ key: String) async -> String? { await api.nodes[node]?.annotation(key) }

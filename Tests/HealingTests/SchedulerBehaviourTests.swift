@@ -34,8 +34,7 @@ import Testing
         await harness.round()
         #expect(await harness.api.createdPods.isEmpty)
         let reset = TestNodes.windows("akswin000001", healed: value)
-        await harness.api.put(reset)
-        harness.scheduler.enqueue(reset)
+        await harness.callback(reset)
         await harness.advance(1)
         #expect(await harness.probePod("akswin000001") != nil)
         #expect(await harness.phase("akswin000001") == .healing)
@@ -81,7 +80,7 @@ import Testing
     @Test func deletedNode_fromTheWebhook_hasItsProbePodDeletedAtOnce() async {
         let harness = HealingHarness(nodes: [TestNodes.windows("akswin000001")])
         await harness.round()
-        harness.scheduler.enqueue(TestNodes.windows("akswin000001"), isDeleted: true)
+        await harness.deletionCallback("akswin000001")
         await harness.advance(1)
         #expect(await harness.probePod("akswin000001") == nil)
         #expect(await harness.phase("akswin000001") == nil)

@@ -102,8 +102,7 @@ import Testing
     @Test func newNodeJoiningLater_isHealed() async {
         let harness = HealingHarness(nodes: [TestNodes.windows("akswin000001", healed: "true")])
         await harness.round()
-        await harness.api.put(TestNodes.windows("akswin000002"))
-        harness.scheduler.enqueue(TestNodes.windows("akswin000002"))
+        await harness.callback(TestNodes.windows("akswin000002"))
         await harness.advance(1)
         #expect(await harness.probePod("akswin000002") != nil)
         for _ in 0..<5 { await harness.advance(30) }
@@ -113,7 +112,7 @@ import Testing
     @Test func nodeTurningNotReady_getsNoNewPodsAndNoDeletes() async {
         let harness = HealingHarness(nodes: [TestNodes.windows("akswin000001")])
         await harness.round()
-        harness.scheduler.enqueue(TestNodes.windows("akswin000001", ready: false))
+        await harness.callback(TestNodes.windows("akswin000001", ready: false))
         let created = await harness.api.createdPods.count
         let deleted = await harness.api.deletedPods.count
         for _ in 0..<3 { await harness.advance(30) }
@@ -127,9 +126,9 @@ import Testing
         let harness = HealingHarness(nodes: [TestNodes.windows("akswin000001")])
         await harness.round()
         await harness.advance(60)
-        harness.scheduler.enqueue(TestNodes.windows("akswin000001", ready: false))
+        await harness.callback(TestNodes.windows("akswin000001", ready: false))
         await harness.advance(10)
-        harness.scheduler.enqueue(TestNodes.windows("akswin000001", ready: true))
+        await harness.callback(TestNodes.windows("akswin000001", ready: true))
         await harness.advance(1)
         let restart = harness.clock.now
         // The old window would have ended 120 s after the first round; the new one runs 120 s from now.

@@ -69,6 +69,19 @@ final class RecordingSink: NodeEventSink {
             """
     }
 
+    @Test func anUpdate_handsOnTheResourceVersionStoredWhenTheAPIServerCalled() {
+        // The scheduler reads the node back until its version differs from the oldObject's: the change is stored.
+        let review = Self.nodeReview().replacingOccurrences(
+            of:
+                #""oldObject":{"apiVersion":"v1","kind":"Node","metadata":{"name":"akswin000003","uid":"6f0c","resourceVersion":"123""#,
+            with:
+                #""oldObject":{"apiVersion":"v1","kind":"Node","metadata":{"name":"akswin000003","uid":"6f0c","resourceVersion":"122""#
+        )
+        #expect(post(json: review).status == .ok)
+        #expect(sink.received.first?.previousResourceVersion == "122")
+        #expect(sink.received.first?.node.metadata.resourceVersion == "123")
+    }
+
     @Test(arguments: ["admission.k8s.io/v1", "admission.k8s.io/v1beta1"])
     func nodeReview_isAllowedInTheSameVersionWithTheSameUID(version: String) throws {
         let response = post(json: Self.nodeReview(version: version))

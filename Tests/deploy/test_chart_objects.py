@@ -93,7 +93,7 @@ def test_no_registration_when_turned_off_or_without_tls(rendered: dict[str, Rend
 
 def test_cluster_role_grants_nodes_and_events_only(rendered: dict[str, RenderedChart]) -> None:
     assert rules(rendered["defaults"].one("ClusterRole")) == [
-        (("",), ("nodes",), ("list", "patch")),
+        (("",), ("nodes",), ("get", "list", "patch")),
         (("events.k8s.io",), ("events",), ("create",)),
     ]
 

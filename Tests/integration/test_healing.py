@@ -64,15 +64,18 @@ def story(vigilante_bin, serving_certificate, tmp_path_factory) -> Story:
         pods_while_not_ready = cluster.probe_pods()
         attempts_before = healing_attempts(server)
 
+        # The kubelet reports Ready: the API server calls the webhook with the stored node as oldObject, then
+        # stores the change; vigilante reads the node until it sees the new version.
+        stored_before = cluster.node(NODE)
         ready = windows_node(NODE, ready=True)
         ready_at = datetime.datetime.now(datetime.timezone.utc)
         sent = time.monotonic()
-        assert caller.review(admission_review("UPDATE", ready, old=joining, sub_resource="status",
+        assert caller.review(admission_review("UPDATE", ready, old=stored_before, sub_resource="status",
                                               uid="lifecycle-ready")) == \
             expected_answer("admission.k8s.io/v1", "lifecycle-ready")
+        cluster.admin("POST", f"nodes/{NODE}/ready", {"ready": True})
         first_pod = wait_until(cluster.probe_pods, timeout=10, interval=0.02, message="the first probe pod")[0]
         first_pod_after = time.monotonic() - sent
-        cluster.admin("POST", f"nodes/{NODE}/ready", {"ready": True})
 
         stored = wait_until(lambda: cluster.annotations(NODE).get(STARTED), timeout=10,
                             message="the window start stored")
