@@ -11,7 +11,7 @@ import VigilanteApp
 struct NodesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nodes",
-        abstract: "List the nodes as the healing scheduler sees them: name, OS, Ready, healed annotation.",
+        abstract: "List the nodes as the healing scheduler sees them: name, OS, Ready, healed annotation, state.",
         discussion: "Prints one tab-separated line per node, then a count line; --quiet prints only the count."
     )
 
@@ -51,7 +51,7 @@ struct NodesCommand: AsyncParsableCommand {
 
         var count = 0
         let quiet = quiet
-        if !quiet { print(["NAME", "OS", "READY", "HEALED"].joined(separator: "\t")) }
+        if !quiet { print(["NAME", "OS", "READY", "HEALED", "STATE"].joined(separator: "\t")) }
         do {
             try await client.forEachNodePage(labelSelector: selector, chunkSize: chunkSize) { nodes in
                 count += nodes.count
@@ -65,10 +65,13 @@ struct NodesCommand: AsyncParsableCommand {
         print("\(count) nodes")
     }
 
-    /// `name  os  ready  healed`, tab-separated; `-` where a label, condition or annotation is absent.
+    /// `name  os  ready  healed  state`, tab-separated; `-` where a label, condition or annotation is absent, and
+    /// as the state of a node that is not Windows. The state is read from the node's annotations: `healed`,
+    /// `healing since <start>`, `unverified, next window at <time>`, `waiting_for_ready` or `not healed yet`.
     static func line(for node: Node) -> String {
         let ready = node.status?.conditions?.first { $0.type == "Ready" }?.status ?? "-"
         let healed = node.annotation(SnatNames.healedAnnotation) ?? "-"
-        return [node.name, node.label(Node.osLabel) ?? "-", ready, healed].joined(separator: "\t")
+        let state = node.annotatedHealingState ?? "-"
+        return [node.name, node.label(Node.osLabel) ?? "-", ready, healed, state].joined(separator: "\t")
     }
 }
