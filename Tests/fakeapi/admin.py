@@ -9,6 +9,10 @@ With --admin-token, every admin call needs the header `X-Admin-Token: <token>`.
   GET    /_admin/nodes/<name>                 one node
   PATCH  /_admin/nodes/<name>                 JSON merge patch of anything, status included (no validation)
   POST   /_admin/nodes/<name>/ready           {"ready": true|false|"Unknown"}: Ready condition and taints
+  POST   /_admin/nodes/<name>/kubelet         the node's kubelet profile: {"sandboxDelayMs": int, "sandbox": "ok"|"fail",
+                                               "image": "ok"|"fail", "retryMs": int}; fields left out keep their value
+  GET    /_admin/nodes/<name>/kubelet         the profile in force ({"node", "sandboxDelayMs", "sandbox", "image", "retryMs"})
+  DELETE /_admin/nodes/<name>/kubelet         back to the defaults (--sandbox-delay-ms, "ok", "ok", 10000)
   DELETE /_admin/nodes/<name>, /_admin/nodes  delete one node, or all
   POST   /_admin/generate                     {"linux": N, "windows": M, "seed": S, "windowsReady": true,
                                                "windowsAnnotations": {...}, "windowsNames": "mixed"}
@@ -19,7 +23,19 @@ With --admin-token, every admin call needs the header `X-Admin-Token: <token>`.
   GET    /_admin/requests[?since=<seq>]       the request log;  DELETE: clear it
   GET    /_admin/faults                       pending faults;  POST: add one;  DELETE: clear all
   POST   /_admin/compact                      continue tokens issued so far answer 410 Expired
-  POST   /_admin/reset                        remove nodes, pods, events and extra namespaces; clear log and faults
+  POST   /_admin/reset                        remove nodes, pods, events and extra namespaces; clear log, faults and
+                                               kubelet profiles
+
+Kubelet profiles (lifecycle.py) say how the kubelet stand-in of one node treats the pods bound to it:
+  sandboxDelayMs  how long creating a pod's sandbox takes (default: --sandbox-delay-ms); until then the pod is
+                  Pending/ContainerCreating without an IP
+  sandbox         "ok", or "fail": CNI ADD fails, the pod never gets an IP, a Warning FailedCreatePodSandBox Event
+                  (Azure CNI's words) comes at each attempt
+  image           "ok", or "fail": the sandbox gets its IP but the images cannot be pulled: ErrImagePull, then
+                  ImagePullBackOff, with the kubelet's Failed/BackOff Events
+  retryMs         the kubelet's next attempt after a failure (default 10000; 0: no further attempt)
+A profile may name a node that does not exist (yet). It is read at each step, so a fix takes effect at the next
+attempt; the delay is read when the pod is bound.
 """
 
 import hmac
@@ -74,7 +90,9 @@ class Admin:
             ("GET", "nodes", 2): lambda: json_response(200, self._one(NODE, None, parts[1])),
             ("PATCH", "nodes", 2): lambda: self._patch(NODE, None, parts[1], _body(request)),
             ("DELETE", "nodes", 2): lambda: self._remove(NODE, None, parts[1]),
-            ("POST", "nodes", 3): lambda: self._ready(parts[1], parts[2], _body(request)),
+            ("POST", "nodes", 3): lambda: self._node_action(parts[1], parts[2], request),
+            ("GET", "nodes", 3): lambda: self._kubelet(parts[1], parts[2], "GET", request),
+            ("DELETE", "nodes", 3): lambda: self._kubelet(parts[1], parts[2], "DELETE", request),
             ("POST", "generate", 1): lambda: self._generate(_body(request)),
             ("POST", "objects", 1): lambda: json_response(200, seeding.seed(self.cluster, seeding.objects_of(_body(request)))),
             ("PATCH", "pods", 3): lambda: self._patch(POD, parts[1], parts[2], _body(request)),
@@ -140,9 +158,24 @@ class Admin:
         self.store.clear(kind.storage)
         return self._done()
 
-    def _ready(self, name: str, action: str, body: object) -> Response:
+    def _node_action(self, name: str, action: str, request: Request) -> Response:
+        if action == "kubelet":
+            return self._kubelet(name, action, "POST", request)
         if action != "ready":
             raise AdminError(404, f"no admin route POST {PREFIX}/nodes/{name}/{action}")
+        return self._ready(name, _body(request))
+
+    def _kubelet(self, name: str, action: str, method: str, request: Request) -> Response:
+        if action != "kubelet":
+            raise AdminError(404, f"no admin route {method} {PREFIX}/nodes/{name}/{action}")
+        lifecycle = self.cluster.lifecycle
+        if method == "GET":
+            return json_response(200, lifecycle.describe_profile(name))
+        if method == "DELETE":
+            return json_response(200, lifecycle.reset_profile(name))
+        return json_response(200, lifecycle.update_profile(name, _body(request)))
+
+    def _ready(self, name: str, body: object) -> Response:
         if not isinstance(body, dict) or "ready" not in body:
             raise ValueError('send {"ready": true|false|"Unknown"}')
         status = readiness.status_value(body["ready"])
@@ -182,6 +215,7 @@ class Admin:
             for key, _stored in items:
                 if key not in SEEDED:
                     self.store.remove(NAMESPACE.storage, key)
+            self.cluster.lifecycle.reset()
         self.log.clear()
         self.faults.clear()
         return self._done()

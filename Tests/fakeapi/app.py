@@ -25,6 +25,7 @@ class Settings:
     client_ca: bool = False
     admin_token: str | None = None
     log_capacity: int = 100_000
+    sandbox_delay_ms: int = 0
 
 
 class App:
@@ -32,7 +33,7 @@ class App:
         self.settings = settings
         self.address = "127.0.0.1:0"  # set once the listener is bound
         self.store = Store(grace_scale=settings.grace_scale)
-        self.cluster = Cluster(self.store)
+        self.cluster = Cluster(self.store, settings.sandbox_delay_ms)
         self.log = RequestLog(settings.log_capacity)
         self.faults = FaultBook()
         self.auth = Authenticator(settings.tokens, settings.token_file, settings.client_ca)

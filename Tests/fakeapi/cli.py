@@ -29,6 +29,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--generate-windows", type=int, default=0, metavar="N", help="seed N generated AKS Windows nodes")
     p.add_argument("--generate-seed", type=int, default=0, help="random seed of the generator (default 0)")
     p.add_argument("--grace-scale", type=float, default=1.0, help="real seconds per second of a pod's grace period (0.01: a 30 s grace ends after 0.3 s)")
+    p.add_argument("--sandbox-delay-ms", type=int, default=0, metavar="MS", help="how long a kubelet takes to create a bound pod's sandbox (its IP); 0 (default): at once, the pod answers Running when created. Per node: POST /_admin/nodes/<name>/kubelet")
     p.add_argument("--kube-version", default="v1.32.4", help="gitVersion reported by /version (default v1.32.4)")
     p.add_argument("--log-capacity", type=int, default=100_000, help="request log entries kept (default 100000)")
     p.add_argument("--verbose", action="store_true", help="log every request and connection error to stderr")
@@ -47,6 +48,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if not args.http and not (args.cert and args.key):
         parser().error("--cert and --key are required unless --http is given")
+    if args.sandbox_delay_ms < 0:
+        parser().error("--sandbox-delay-ms must be >= 0")
     if args.http and args.client_ca:
         parser().error("--client-ca needs TLS; drop --http")
     settings = Settings(
@@ -57,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         client_ca=bool(args.client_ca),
         admin_token=args.admin_token,
         log_capacity=args.log_capacity,
+        sandbox_delay_ms=args.sandbox_delay_ms,
     )
     app = App(settings)
     for path in args.seed:

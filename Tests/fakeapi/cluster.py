@@ -8,12 +8,14 @@ import time
 import uuid
 from dataclasses import dataclass
 
-from fakeapi import continuetoken, patching
+from fakeapi import continuetoken, patching, readiness
 from fakeapi.clock import rfc3339
 from fakeapi.errors import ApiError, FieldError, already_exists, bad_request, conflict, invalid, not_found, unsupported_media_type
 from fakeapi.kinds import Kind
+from fakeapi.lifecycle import PodLifecycle
 from fakeapi.namespaces import NAMESPACE, SEEDED
 from fakeapi.nodes import NODE
+from fakeapi.pods import POD
 from fakeapi.selection import parse_field_selector, parse_label_selector
 from fakeapi.store import Store, Stored
 from fakeapi.validation import validate_annotations, validate_labels
@@ -43,8 +45,12 @@ def view(kind: Kind, stored: Stored) -> dict:
 
 
 class Cluster:
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, sandbox_delay_ms: int = 0):
         self.store = store
+        # The node lifecycle controller's taints come with every write of a node (readiness.py).
+        store.normalizers[NODE.storage] = readiness.with_controller_taints
+        # The scheduler and the kubelets (lifecycle.py): bind pods, report their sandbox, write their Events.
+        self.lifecycle = PodLifecycle(self, sandbox_delay_ms)
         for name in SEEDED:
             self.store.create(NAMESPACE.storage, name, self._new_namespace(name))
 
@@ -90,9 +96,13 @@ class Cluster:
             meta["creationTimestamp"] = rfc3339()
             if kind.prepare is not None:
                 kind.prepare(obj, self.nodes)
+            admission = self.lifecycle.admit(obj) if kind is POD else None
             if dry_run:
                 return with_type(kind, kind.to_view(obj))
-            return view(kind, self.store.create(kind.storage, key, obj))
+            stored = self.store.create(kind.storage, key, obj)
+            if admission is not None:
+                self.lifecycle.created(stored.obj, admission)
+            return view(kind, stored)
 
     def _typed_body(self, kind: Kind, obj: object) -> dict:
         if not isinstance(obj, dict):

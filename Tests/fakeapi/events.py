@@ -107,7 +107,9 @@ _FIELDS = {
     "involvedObject.fieldPath": _involved("fieldPath"),
     "reason": lambda e: str(e.get("reason") or ""),
     "reportingComponent": lambda e: str(e.get("reportingComponent") or ""),
-    "source": lambda e: str((e.get("source") or {}).get("component") or ""),
+    # As pkg/registry/core/event/strategy.go ToSelectableFields: the source component, else reportingController
+    # (events written through events.k8s.io, such as kube-scheduler's, have no source).
+    "source": lambda e: str((e.get("source") or {}).get("component") or e.get("reportingComponent") or ""),
     "type": lambda e: str(e.get("type") or ""),
 }
 # events.k8s.io accepts its own field names for the same fields.

@@ -1,19 +1,15 @@
-"""The Pod kind: validation, the defaults the API server and its admission plugins add, a stand-in for the
-scheduler, and graceful deletion.
+"""The Pod kind: validation, the defaults the API server and its admission plugins add, graceful deletion and
+kubectl's columns. Where a pod goes and what its status says afterwards is lifecycle.py's (the scheduler and
+kubelet stand-ins).
 
-Scheduling stand-in: a pod is bound when it names spec.nodeName, or when its nodeSelector matches the labels of
-a node that is not cordoned and not NotReady; a bound pod is reported Running (a pause container starts at
-once). Anything else stays Pending/Unschedulable. This matters for deletion, because the real pod strategy
-(pkg/registry/core/pod/strategy.go, CheckGracefulDelete) deletes an unscheduled or finished pod at once
-whatever grace period was asked, and only keeps a scheduled one around with a deletionTimestamp.
+Binding matters for deletion, because the real pod strategy (pkg/registry/core/pod/strategy.go,
+CheckGracefulDelete) deletes an unscheduled or finished pod at once whatever grace period was asked, and only
+keeps a scheduled one around with a deletionTimestamp.
 """
 
-import hashlib
-
-from fakeapi.clock import rfc3339
 from fakeapi.errors import FieldError
 from fakeapi.kinds import Column, Kind, meta_field
-from fakeapi.nodes import AGE_DESCRIPTION, NAME_DESCRIPTION, age, condition
+from fakeapi.nodes import AGE_DESCRIPTION, NAME_DESCRIPTION, age
 from fakeapi.validation import dns_label_problems, validate_metadata
 
 DEFAULT_GRACE_SECONDS = 30
@@ -76,8 +72,8 @@ def _pull_policy(image: str) -> str:
     return "Always" if ":" not in last or last.endswith(":latest") else "IfNotPresent"
 
 
-def prepare(pod: dict, nodes) -> None:
-    """Defaults of SetDefaults_PodSpec/Container and admission, then binding and a status."""
+def prepare(pod: dict, _nodes) -> None:
+    """Defaults of SetDefaults_PodSpec/Container and admission. Binding and status come from lifecycle.py."""
     spec = pod["spec"]
     spec.setdefault("restartPolicy", "Always")
     spec.setdefault("terminationGracePeriodSeconds", DEFAULT_GRACE_SECONDS)
@@ -103,61 +99,6 @@ def prepare(pod: dict, nodes) -> None:
         if not any(t.get("key") == default["key"] and t.get("effect") in (None, "", "NoExecute") for t in tolerations):
             tolerations.append(dict(default))
     spec["tolerations"] = tolerations
-    node = _choose_node(spec, nodes)
-    if node is not None:
-        spec["nodeName"] = node["metadata"]["name"]
-    pod["status"] = _running_status(pod, node) if node is not None else _pending_status(pod)
-
-
-def _schedulable(node: dict) -> bool:
-    ready = condition(node, "Ready")
-    return not node.get("spec", {}).get("unschedulable") and (ready is None or ready.get("status") == "True")
-
-
-def _choose_node(spec: dict, nodes) -> dict | None:
-    if spec.get("nodeName"):
-        return next((n for n in nodes() if n["metadata"]["name"] == spec["nodeName"]), {"metadata": {"name": spec["nodeName"]}})
-    selector = spec.get("nodeSelector")
-    if not selector:
-        return None
-    for node in nodes():
-        labels = node.get("metadata", {}).get("labels") or {}
-        if all(labels.get(k) == v for k, v in selector.items()) and _schedulable(node):
-            return node
-    return None
-
-
-def _pending_status(pod: dict) -> dict:
-    now = rfc3339()
-    return {
-        "phase": "Pending",
-        "conditions": [{"type": "PodScheduled", "status": "False", "lastProbeTime": None, "lastTransitionTime": now, "reason": "Unschedulable", "message": "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector."}],
-        "qosClass": "BestEffort",
-    }
-
-
-def _running_status(pod: dict, node: dict) -> dict:
-    now = rfc3339()
-    addresses = node.get("status", {}).get("addresses") or []
-    host_ip = next((a["address"] for a in addresses if a.get("type") == "InternalIP"), "10.240.0.4")
-    digest = hashlib.sha256(pod["metadata"].get("uid", "").encode()).digest()
-    pod_ip = f"10.244.{digest[0]}.{digest[1] % 254 + 1}"
-    conditions = [{"type": t, "status": "True", "lastProbeTime": None, "lastTransitionTime": now} for t in ("PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled")]
-    statuses = [
-        {
-            "name": c["name"],
-            "state": {"running": {"startedAt": now}},
-            "lastState": {},
-            "ready": True,
-            "restartCount": 0,
-            "image": c["image"],
-            "imageID": c["image"] + "@sha256:" + hashlib.sha256(str(c["image"]).encode()).hexdigest(),
-            "containerID": "containerd://" + hashlib.sha256((pod["metadata"].get("uid", "") + c["name"]).encode()).hexdigest(),
-            "started": True,
-        }
-        for c in pod["spec"]["containers"]
-    ]
-    return {"phase": "Running", "conditions": conditions, "hostIP": host_ip, "hostIPs": [{"ip": host_ip}], "podIP": pod_ip, "podIPs": [{"ip": pod_ip}], "startTime": now, "containerStatuses": statuses, "qosClass": "BestEffort"}
 
 
 def grace_seconds(pod: dict, options: dict) -> int:
@@ -175,11 +116,9 @@ def _row(pod: dict, now: float) -> list:
     status = pod.get("status", {})
     containers = pod.get("spec", {}).get("containers") or []
     statuses = status.get("containerStatuses") or []
-    ready = sum(1 for s in statuses if s.get("ready"))
+    ready = sum(1 for s in statuses if s.get("ready") and (s.get("state") or {}).get("running") is not None)
     restarts = sum(int(s.get("restartCount", 0)) for s in statuses)
-    shown = status.get("reason") or status.get("phase", "Unknown")
-    if pod.get("metadata", {}).get("deletionTimestamp"):
-        shown = "Terminating"
+    shown = _shown_status(pod)
     return [
         pod["metadata"]["name"],
         f"{ready}/{len(containers)}",
@@ -191,6 +130,34 @@ def _row(pod: dict, now: float) -> list:
         status.get("nominatedNodeName") or "<none>",
         "<none>",
     ]
+
+
+def _shown_status(pod: dict) -> str:
+    """kubectl's STATUS column (printPod): the phase or status reason, overridden by the last container that waits
+    (its reason: ContainerCreating, ErrImagePull, ...) or has terminated; Terminating while deleted."""
+    status = pod.get("status") or {}
+    shown = status.get("reason") or status.get("phase") or "Unknown"
+    for c in status.get("conditions") or []:
+        if c.get("type") == "PodScheduled" and c.get("reason") == "SchedulingGated":
+            shown = "SchedulingGated"
+    has_running = False
+    for s in reversed(status.get("containerStatuses") or []):
+        state = s.get("state") or {}
+        waiting, terminated = state.get("waiting") or {}, state.get("terminated")
+        if waiting.get("reason"):
+            shown = waiting["reason"]
+        elif terminated is not None and terminated.get("reason"):
+            shown = terminated["reason"]
+        elif terminated is not None:
+            shown = f"Signal:{terminated['signal']}" if terminated.get("signal") else f"ExitCode:{terminated.get('exitCode', 0)}"
+        elif s.get("ready") and state.get("running") is not None:
+            has_running = True
+    if shown == "Completed" and has_running:
+        ready = any(c.get("type") == "Ready" and c.get("status") == "True" for c in status.get("conditions") or [])
+        shown = "Running" if ready else "NotReady"
+    if pod.get("metadata", {}).get("deletionTimestamp") and status.get("phase") not in ("Failed", "Succeeded"):
+        shown = "Terminating"
+    return shown
 
 
 def _status_field(name: str):

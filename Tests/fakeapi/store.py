@@ -6,13 +6,24 @@ object's resourceVersion, and lists walk keys in order so `continue` can resume 
 in their list-item form (no kind/apiVersion), with their JSON encoding cached so a 5,000-node list is a join of
 ready bytes rather than 5,000 json.dumps calls.
 
-Pods deleted with a grace period stay until their deadline (time.monotonic based, scaled by --grace-scale);
-expired ones are removed at the start of every store operation, so no background thread is needed.
+Pods deleted with a grace period stay until their deadline (time.monotonic based, scaled by --grace-scale), and
+the simulated scheduler and kubelet (lifecycle.py) schedule timed actions (`call_at`). Both are due on the monotonic
+clock and run, in the order of their due times (ties in the order they were scheduled), at the start of every
+store operation and whenever a watch wakes up for them: no background thread, so the outcome does not depend on
+thread timing, and a write made after a due time always comes after the actions that were due before it.
+
+Hooks: `normalizers[area]` may adjust an object before it is stored (the node lifecycle stand-in adds taints in
+the same write), and every `observers` callback sees each Change after it is recorded (the scheduler retries
+pending pods when a node changes).
 """
 
 import bisect
+import heapq
+import itertools
 import json
+import sys
 import threading
+import traceback
 import time
 import uuid
 from collections import deque
@@ -58,11 +69,19 @@ class Store:
         self._deadlines: dict[tuple[str, str], float] = {}
         self._history: deque[Change] = deque(maxlen=history)
         self._history_floor = first_revision  # watches from an older revision get 410 Gone
+        self._timers: list[tuple[float, int, object]] = []  # heap of (due, sequence, action)
+        self._sequence = itertools.count()
+        self._reaping = False
+        self.normalizers: dict = {}  # area -> callable(obj) -> obj, applied to every stored version
+        self.observers: list = []  # callables(Change), called after each recorded write
 
     # --- revisions -------------------------------------------------------------------------------------
     @property
     def revision(self) -> int:
-        return self._revision
+        """The current revision, after whatever was due has happened (a list reports it as its resourceVersion)."""
+        with self.lock:
+            self._reap()
+            return self._revision
 
     def _next_revision(self) -> int:
         self._revision += 1
@@ -134,6 +153,9 @@ class Store:
             return self._put(area, key, obj)
 
     def _put(self, area: str, key: str, obj: dict) -> Stored:
+        normalize = self.normalizers.get(area)
+        if normalize is not None:
+            obj = normalize(obj)
         revision = self._next_revision()
         obj["metadata"]["resourceVersion"] = str(revision)
         objects = self._areas.setdefault(area, {})
@@ -176,6 +198,8 @@ class Store:
             self._history_floor = self._history[0].revision
         self._history.append(change)
         self.changed.notify_all()
+        for observer in list(self.observers):
+            observer(change)
 
     def changes_after(self, area: str, revision: int) -> list[Change] | None:
         """Writes to `area` after `revision`, or None when that revision is no longer in the history."""
@@ -186,23 +210,57 @@ class Store:
             return [c for c in self._history if c.revision > revision and c.area == area]
 
     def wait_for_change(self, timeout: float) -> None:
-        """Block until a write or `timeout`; wakes early for the next graceful-deletion deadline."""
+        """Block until a write or `timeout`; wakes early for the next graceful-deletion deadline or timed action."""
         with self.lock:
             self._reap()
-            if self._deadlines:
-                timeout = max(0.0, min(timeout, min(self._deadlines.values()) - time.monotonic()))
+            due = self._next_due()
+            if due is not None:
+                timeout = max(0.0, min(timeout, due - time.monotonic()))
             self.changed.wait(timeout)
             self._reap()
 
-    # --- graceful deletion -----------------------------------------------------------------------------
+    # --- graceful deletion and timed actions -------------------------------------------------------------
     def remove_after(self, area: str, key: str, seconds: float) -> None:
         """Remove the object `seconds` (API time, scaled by grace_scale) from now."""
         with self.lock:
             self._deadlines[(area, key)] = time.monotonic() + seconds * self.grace_scale
 
+    def call_at(self, due: float, action) -> None:
+        """Run `action(due)` (under the lock) once time.monotonic() reaches `due`. The action gets its own due
+        time, so what it schedules next can be relative to that (a timeline that does not drift with reads)."""
+        with self.lock:
+            heapq.heappush(self._timers, (due, next(self._sequence), action))
+            self.changed.notify_all()  # a watch waiting for a later deadline must recompute its timeout
+
+    def _next_due(self) -> float | None:
+        dues = [min(self._deadlines.values())] if self._deadlines else []
+        if self._timers:
+            dues.append(self._timers[0][0])
+        return min(dues) if dues else None
+
+    def reap(self) -> None:
+        """Apply whatever is due now."""
+        with self.lock:
+            self._reap()
+
     def _reap(self) -> None:
-        if not self._deadlines:
+        if self._reaping or (not self._deadlines and not self._timers):
             return
-        now = time.monotonic()
-        for area, key in [k for k, deadline in self._deadlines.items() if deadline <= now]:
-            self._remove(area, key)
+        self._reaping = True  # actions write through the store, which would come back here
+        try:
+            now = time.monotonic()
+            while True:
+                deletion = min(((due, k) for k, due in self._deadlines.items() if due <= now), default=None)
+                timer = self._timers[0] if self._timers and self._timers[0][0] <= now else None
+                if deletion is None and timer is None:
+                    return
+                if timer is not None and (deletion is None or timer[0] <= deletion[0]):
+                    heapq.heappop(self._timers)
+                    try:
+                        timer[2](timer[0])
+                    except Exception:  # a bug in a simulated component must not break the store
+                        traceback.print_exc(file=sys.stderr)
+                else:
+                    self._remove(*deletion[1])
+        finally:
+            self._reaping = False

@@ -19,8 +19,16 @@ TOKEN = "integration-token"
 START_TIMEOUT = 30.0
 
 
+# FakeCluster.kubelet(node, sandbox_delay_ms=..., retry_ms=...) names -> the admin API's profile fields.
+_PROFILE_FIELDS = {"sandbox_delay_ms": "sandboxDelayMs", "retry_ms": "retryMs", "sandbox": "sandbox", "image": "image"}
+
+
 class FakeCluster:
-    def __init__(self, workdir: Path, *, windows: int = 0, linux: int = 0, grace_scale: float = 0.01):
+    """sandbox_delay_ms: how long every kubelet takes to give a bound pod its sandbox and IP (--sandbox-delay-ms;
+    0, the default, is at once: a created pod answers Running). Per node, see `kubelet`."""
+
+    def __init__(self, workdir: Path, *, windows: int = 0, linux: int = 0, grace_scale: float = 0.01,
+                 sandbox_delay_ms: int = 0):
         self.workdir = workdir
         workdir.mkdir(parents=True, exist_ok=True)
         self.pki = fake_pki.make_pki(str(workdir / "pki"))
@@ -33,6 +41,8 @@ class FakeCluster:
             args += ["--generate-windows", str(windows)]
         if linux:
             args += ["--generate-linux", str(linux)]
+        if sandbox_delay_ms:
+            args += ["--sandbox-delay-ms", str(int(sandbox_delay_ms))]
         self.process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         # The port file appears (renamed into place) once the server accepts requests.
         deadline = time.monotonic() + START_TIMEOUT
@@ -71,6 +81,57 @@ class FakeCluster:
 
     def requests(self) -> list[dict]:
         return self.admin("GET", "requests")["items"]
+
+    def pod(self, name: str, namespace: str = "kube-system") -> dict | None:
+        """A pod as stored now (None when there is none), terminating ones included."""
+        return next((p for p in self.state()["pods"]
+                     if p["metadata"]["name"] == name and p["metadata"]["namespace"] == namespace), None)
+
+    def pod_events(self, uid: str) -> list[dict]:
+        """core/v1 Events about the pod with this uid (the scheduler's and the kubelet's)."""
+        return [e for e in self.state()["events"] if (e.get("involvedObject") or {}).get("uid") == uid]
+
+    # --- nodes: taints, cordon, kubelet ---------------------------------------------------------------------
+    def _spec_patch(self, name: str, spec: dict) -> dict:
+        return self.admin("PATCH", f"nodes/{name}", {"spec": spec})
+
+    def taint(self, node: str, key: str, value: str | None = None, effect: str = "NoSchedule") -> dict:
+        """Add (or replace) the taint key[=value]:effect, as `kubectl taint nodes <node> key=value:effect`."""
+        taints = [t for t in self.node(node).get("spec", {}).get("taints") or []
+                  if not (t.get("key") == key and t.get("effect") == effect)]
+        taint = {"key": key, "effect": effect}
+        if value:
+            taint["value"] = value
+        return self._spec_patch(node, {"taints": taints + [taint]})
+
+    def untaint(self, node: str, key: str, effect: str | None = None) -> dict:
+        """Remove the node's taints with this key (of every effect, or only `effect`), as `kubectl taint ... key-`."""
+        taints = [t for t in self.node(node).get("spec", {}).get("taints") or []
+                  if not (t.get("key") == key and (effect is None or t.get("effect") == effect))]
+        return self._spec_patch(node, {"taints": taints or None})
+
+    def cordon(self, node: str) -> dict:
+        return self._spec_patch(node, {"unschedulable": True})
+
+    def uncordon(self, node: str) -> dict:
+        return self._spec_patch(node, {"unschedulable": None})
+
+    def set_ready(self, node: str, ready: bool | str = True) -> dict:
+        """Ready True/False/"Unknown", with the taints the node lifecycle controller sets for it."""
+        return self.admin("POST", f"nodes/{node}/ready", {"ready": ready})
+
+    def kubelet(self, node: str, **profile) -> dict:
+        """Set fields of the node's kubelet profile and answer the whole profile, e.g.
+        kubelet("akswin000000", sandbox="fail"), kubelet(n, sandbox_delay_ms=5000), kubelet(n, image="fail",
+        retry_ms=500). camelCase names (sandboxDelayMs) work too. Without fields: the profile in force."""
+        if not profile:
+            return self.admin("GET", f"nodes/{node}/kubelet")
+        body = {_PROFILE_FIELDS.get(k, k): v for k, v in profile.items()}
+        return self.admin("POST", f"nodes/{node}/kubelet", body)
+
+    def reset_kubelet(self, node: str) -> dict:
+        """Back to the default profile (--sandbox-delay-ms, sandbox and image ok)."""
+        return self.admin("DELETE", f"nodes/{node}/kubelet")
 
     def stop(self) -> None:
         if self.process.poll() is None:

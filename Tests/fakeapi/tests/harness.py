@@ -152,6 +152,18 @@ class Admin:
     def set_ready(self, name: str, ready) -> dict:
         return self._call("POST", f"nodes/{name}/ready", {"ready": ready})
 
+    def patch_node(self, name: str, patch: dict) -> dict:
+        return self._call("PATCH", f"nodes/{name}", patch)
+
+    def kubelet(self, name: str, **profile) -> dict:
+        """POST the profile fields given (camelCase, as the admin API names them); without any: GET."""
+        if not profile:
+            return self._call("GET", f"nodes/{name}/kubelet")
+        return self._call("POST", f"nodes/{name}/kubelet", profile)
+
+    def reset_kubelet(self, name: str) -> dict:
+        return self._call("DELETE", f"nodes/{name}/kubelet")
+
     def requests(self, since: int = 0) -> list[dict]:
         return self._call("GET", f"requests?since={since}")["items"]
 
@@ -170,13 +182,18 @@ _NODE_INFO = {
 }
 
 
-def node(name: str, labels: dict | None = None, ready: bool = True, annotations: dict | None = None) -> dict:
+def node(name: str, labels: dict | None = None, ready: bool = True, annotations: dict | None = None, taints: list | None = None, unschedulable: bool = False) -> dict:
     """A small Node for tests that do not need the realistic generator."""
+    spec: dict = {}
+    if taints:
+        spec["taints"] = taints
+    if unschedulable:
+        spec["unschedulable"] = True
     return {
         "kind": "Node",
         "apiVersion": "v1",
         "metadata": {"name": name, "labels": {"kubernetes.io/hostname": name, **(labels or {})}, "annotations": dict(annotations or {})},
-        "spec": {},
+        "spec": spec,
         "status": {"conditions": [{"type": "Ready", "status": "True" if ready else "False", "reason": "KubeletReady", "message": "", "lastHeartbeatTime": "2025-01-01T00:00:00Z", "lastTransitionTime": "2025-01-01T00:00:00Z"}], "addresses": [{"type": "InternalIP", "address": "10.240.0.4"}], "nodeInfo": _NODE_INFO},
     }
 
@@ -185,8 +202,10 @@ def windows_node(name: str, **kw) -> dict:
     return node(name, {"kubernetes.io/os": "windows", "agentpool": "win"}, **kw)
 
 
-def pod(name: str, node_name: str | None = None, labels: dict | None = None, grace: int | None = None, selector: dict | None = None) -> dict:
+def pod(name: str, node_name: str | None = None, labels: dict | None = None, grace: int | None = None, selector: dict | None = None, tolerations: list | None = None) -> dict:
     spec: dict = {"containers": [{"name": "pause-container", "image": "mcr.microsoft.com/oss/kubernetes/pause:3.6"}]}
+    if tolerations is not None:
+        spec["tolerations"] = tolerations
     if node_name:
         spec["nodeName"] = node_name
     if selector:
