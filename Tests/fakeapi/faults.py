@@ -1,4 +1,6 @@
-"""Faults injected into the next N requests that match a method and a path regex (admin: /_admin/faults).
+"""Faults injected into the next N requests that match a method, a path regex and, when given, a body regex
+(admin: /_admin/faults). The body regex singles out requests whose target says too little: every pod creation
+POSTs to the same path, so "every probe pod creation for node X" is `"body": "akswin000003"`.
 
 Kinds:
   status            answer `status` with a Status body of the matching reason (and Retry-After when given)
@@ -31,6 +33,7 @@ class Fault:
     method: str
     path: re.Pattern
     remaining: int
+    body: re.Pattern | None = None
     status: int = 500
     reason: str | None = None
     message: str | None = None
@@ -44,7 +47,8 @@ class Fault:
 
     def describe(self) -> dict:
         return {
-            "id": self.id, "kind": self.kind, "method": self.method, "path": self.path.pattern, "remaining": self.remaining,
+            "id": self.id, "kind": self.kind, "method": self.method, "path": self.path.pattern,
+            "body": self.body.pattern if self.body else None, "remaining": self.remaining,
             "status": self.status, "reason": self.reason, "message": self.message, "retryAfter": self.retry_after,
             "delayMs": self.delay_ms, "apply": self.apply, "keepBytes": self.keep_bytes,
         }
@@ -76,6 +80,10 @@ class FaultBook:
             path = re.compile(spec.get("path", ".*"))
         except re.error as err:
             raise ValueError(f"path is not a valid regex: {err}") from None
+        try:
+            body = re.compile(spec["body"]) if spec.get("body") is not None else None
+        except (re.error, TypeError) as err:
+            raise ValueError(f"body is not a valid regex: {err}") from None
         status = _int(spec, "status", 500, 100)
         if status > 599:
             raise ValueError("status must be an HTTP status code")
@@ -85,6 +93,7 @@ class FaultBook:
                 kind=kind,
                 method=str(spec.get("method", "*")).upper(),
                 path=path,
+                body=body,
                 remaining=_int(spec, "count", 1, 1),
                 status=status,
                 reason=spec.get("reason"),
@@ -98,11 +107,15 @@ class FaultBook:
             self._faults.append(fault)
             return fault
 
-    def take(self, method: str, target: str) -> Fault | None:
+    def take(self, method: str, target: str, body: bytes = b"") -> Fault | None:
         """The first fault matching this request, counted down; `target` is the path with its query."""
+        text = None
         with self._lock:
             for fault in self._faults:
-                if fault.method in ("*", method) and fault.path.search(target):
+                if fault.body is not None and text is None:
+                    text = body.decode("utf-8", "replace")
+                if fault.method in ("*", method) and fault.path.search(target) and \
+                        (fault.body is None or fault.body.search(text)):
                     fault.remaining -= 1
                     if fault.remaining <= 0:
                         self._faults.remove(fault)

@@ -54,7 +54,7 @@ class FakeApiHandler(BaseHTTPRequestHandler):
             self._send(self._guarded(lambda: app.admin.handle(request)))
             return
         entry = app.log.begin(request, started)
-        fault = app.faults.take(request.method, request.target)
+        fault = app.faults.take(request.method, request.target, request.body)
         if fault is not None:
             entry["fault"] = fault.kind
             if fault.delay_ms:

@@ -48,6 +48,15 @@ def test_matching_by_method_and_path(api, seeded):
     assert api.get("/api/v1/nodes?limit=1").status == 500
 
 
+def test_matching_by_body_singles_out_one_nodes_pods(api, seeded):
+    # Every pod creation POSTs to the same path: only the body tells which node a pod is for.
+    seeded.fault(status=500, method="POST", path="/pods$", body='"nodeName": ?"n2"', count=100)
+    created = api.request("POST", "/api/v1/namespaces/default/pods", pod("p1", node_name="n1"))
+    refused = api.request("POST", "/api/v1/namespaces/default/pods", pod("p2", node_name="n2"))
+    assert (created.status, refused.status) == (201, 500)
+    assert seeded.raw.get("/_admin/faults").json["items"][0]["body"] == '"nodeName": ?"n2"'
+
+
 def test_delay(api, seeded):
     seeded.fault(kind="delay", delayMs=300, path="/nodes")
     started = time.monotonic()
@@ -101,6 +110,7 @@ def test_bad_fault_specs_are_400_and_faults_can_be_listed_and_cleared(seeded):
     raw = seeded.raw
     assert raw.request("POST", "/_admin/faults", {"kind": "explode"}).status == 400
     assert raw.request("POST", "/_admin/faults", {"path": "("}).status == 400
+    assert raw.request("POST", "/_admin/faults", {"body": "("}).status == 400
     assert raw.request("POST", "/_admin/faults", {"count": 0}).status == 400
     seeded.fault(status=500, count=3)
     assert raw.get("/_admin/faults").json["items"][0]["remaining"] == 3
