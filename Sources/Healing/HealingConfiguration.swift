@@ -4,7 +4,8 @@ public struct HealingConfiguration: Sendable {
     public var interval: Duration
     /// The healing window.
     public var window: Duration
-    /// Failed steps in one window after which the node is given up for that window.
+    /// Failed API calls (each failed attempt of a retried call counts) in one window after which the node is given
+    /// up for that window.
     public var errorThreshold: Int
     /// Full node list and leftover collection.
     public var resyncInterval: Duration

@@ -53,7 +53,7 @@ extension HealingScheduler {
             if let failure { countFailure(node.name, failure) }
             let gaveUp =
                 states[node.name]?.recordFirstProbe(
-                    generation: generation, startedAt: startedAt, error: failure.map { "\($0)" },
+                    generation: generation, startedAt: startedAt, error: failure,
                     errorThreshold: configuration.errorThreshold) ?? false
             if gaveUp { reportGaveUp(node.name) }
             return
@@ -283,7 +283,7 @@ extension HealingScheduler {
         let gaveUp =
             states[name]?.recordRound(
                 generation: generation, startedAt: startedAt, interval: configuration.interval,
-                error: error.map { "\($0)" }, errorThreshold: configuration.errorThreshold) ?? false
+                error: error, errorThreshold: configuration.errorThreshold) ?? false
         if gaveUp { reportGaveUp(name) }
     }
 
@@ -299,7 +299,7 @@ extension HealingScheduler {
             metadata: ["node": "\(name)", "last_error": "\(state.lastError ?? "")"])
         announce(
             state.node, SnatNames.failedReason,
-            "Gave up after \(state.errors) failed steps; last error: \(state.lastError ?? "")", .warning)
+            "Gave up after \(state.errors) failed API calls; last error: \(state.lastError ?? "")", .warning)
     }
 
     /// Deletes the probe pod of a node that is gone or no longer Windows.

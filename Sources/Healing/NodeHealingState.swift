@@ -187,8 +187,9 @@ public struct NodeHealingState: Sendable, Equatable {
     /// pods of other new nodes (steps run in the order they fell due).
     /// Returns `true` when an error reached the threshold.
     @discardableResult
-    public mutating func recordFirstProbe(generation: Int, startedAt: Date, error: String?, errorThreshold: Int) -> Bool
-    {
+    public mutating func recordFirstProbe(
+        generation: Int, startedAt: Date, error: KubernetesError?, errorThreshold: Int
+    ) -> Bool {
         guard generation == self.generation, phase == .healing else { return false }
         hasFirstProbe = true
         lastRound = startedAt
@@ -222,7 +223,7 @@ public struct NodeHealingState: Sendable, Equatable {
     /// Returns `true` when this error reached the threshold and the node is given up for this window.
     @discardableResult
     public mutating func recordRound(
-        generation: Int, startedAt: Date, interval: Duration, error: String?, errorThreshold: Int
+        generation: Int, startedAt: Date, interval: Duration, error: KubernetesError?, errorThreshold: Int
     ) -> Bool {
         guard generation == self.generation, phase == .healing else { return false }
         lastRound = startedAt
@@ -230,10 +231,13 @@ public struct NodeHealingState: Sendable, Equatable {
         return recordError(error, errorThreshold: errorThreshold)
     }
 
-    private mutating func recordError(_ error: String?, errorThreshold: Int) -> Bool {
+    /// Counts the failed API attempts of a failed step: every attempt the client retried failed too, so a step that
+    /// retried for seconds weighs as much as the same failures made one step at a time (the threshold must not
+    /// depend on how many steps happened to finish in the window).
+    private mutating func recordError(_ error: KubernetesError?, errorThreshold: Int) -> Bool {
         guard let error else { return false }
-        errors += 1
-        lastError = error
+        errors += max(1, error.call.attempts)
+        lastError = "\(error)"
         guard errors >= errorThreshold else { return false }
         phase = .failed
         // Looked at again once the window is over; a new one starts then (observe).

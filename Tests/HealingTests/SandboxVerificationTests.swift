@@ -170,6 +170,19 @@ import Testing
         #expect(await harness.phase(Self.node) == .unverified)
     }
 
+    @Test func theThreshold_countsEveryFailedAttempt_ofACallTheClientRetried() async throws {
+        // One step whose call failed 5 times inside the client (about 4 s of retries) reaches a threshold of 3.
+        let harness = Self.harness(errorThreshold: 3)
+        let call = KubernetesCall(verb: .createPod, method: "POST", path: "/", attempts: 5)
+        await harness.api.fail(.createPod, with: .serverError(call, code: 500, message: "boom"), count: 100)
+        await harness.round()
+        #expect(await harness.phase(Self.node) == .failed)
+        #expect(await harness.api.callCount(.createPod) == 1)
+        let warning = try #require(await harness.events(SnatNames.failedReason).first)
+        #expect(warning.note?.contains("Gave up after 5 failed API calls") == true)
+        #expect(await harness.annotation(Self.node, SnatNames.healedAnnotation) == nil)
+    }
+
     @Test func withVerificationOff_theOriginalRuleHeals_anUnschedulableNode() async {
         let harness = Self.harness { $0.verifySandboxes = false }
         await harness.api.setPodFate(.unschedulable(Self.untolerated), onNode: Self.node)

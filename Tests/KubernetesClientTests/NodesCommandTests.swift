@@ -12,7 +12,7 @@ import Testing
         return (finished.status, finished.output, finished.errors)
     }
 
-    @Test func nodes_printsOneLinePerNode_withOSReadyAndHealed_thenTheCount() async throws {
+    @Test func nodes_printsOneLinePerNode_withOSReadyHealedAndState_thenTheCount() async throws {
         let fake = try await FakeAPIServer.start(arguments: ["--generate-linux", "3", "--generate-windows", "2"])
         try fake.admin(
             "PATCH", "nodes/akswin000000",
@@ -22,9 +22,10 @@ import Testing
 
         #expect(result.status == 0, "\(result.errors)")
         let lines = result.output.split(separator: "\n")
-        #expect(lines.first == "NAME\tOS\tREADY\tHEALED")
-        #expect(lines.contains("akswin000000\twindows\tTrue\ttrue"))
-        #expect(lines.filter { $0.hasSuffix("\twindows\tTrue\t-") }.count == 1)
+        #expect(lines.first == "NAME\tOS\tREADY\tHEALED\tSTATE")
+        #expect(lines.contains("akswin000000\twindows\tTrue\ttrue\thealed"))
+        #expect(lines.filter { $0.hasSuffix("\twindows\tTrue\t-\tnot healed yet") }.count == 1)
+        #expect(lines.filter { $0.hasSuffix("\tlinux\tTrue\t-\t-") }.count == 3)
         #expect(lines.filter { $0.contains("\tlinux\t") }.count == 3)
         #expect(lines.last == "5 nodes")
         #expect(try fake.requests().count == 3)

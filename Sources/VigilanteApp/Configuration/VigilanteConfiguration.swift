@@ -65,7 +65,8 @@ public struct VigilanteConfiguration: Sendable, Equatable {
         public var enabled = true
         /// How long a node gets fresh probe pods before it is marked healed.
         public var healingDuration: Duration = .seconds(30 * 60)
-        /// Failed steps in one window after which the node is given up for that window (Go original: 10).
+        /// Failed API calls in one window after which the node is given up for that window (Go original: 10, when
+        /// one step was one call without retries); each failed attempt of a retried call counts.
         public var errorThreshold = 10
         /// Full node list and leftover-pod collection; catches callbacks the API server skipped.
         public var resyncInterval: Duration = .seconds(5 * 60)
