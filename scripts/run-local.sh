@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Sets up the machine, builds vigilante, and shows it healing a Windows node of a simulated AKS cluster:
-# the fake Kubernetes API server of the tests, seeded with Linux nodes and a healed Windows node; a new Windows
-# node joins (CREATE callback while NotReady, then a nodes/status UPDATE when it turns Ready); probe pods come
-# every 3 s for a 20 s window, then the node is marked healed. Everything is stopped at the end (also on Ctrl-C).
+# the fake Kubernetes API server of the tests, seeded with Linux nodes, a healed Windows node and a tainted GPU
+# Windows node; a new Windows node joins (CREATE callback while NotReady, then a nodes/status UPDATE when it turns
+# Ready); probe pods come every 3 s for a 20 s window, each with its evidence (the sandbox's IP), then the node is
+# marked healed and the GPU node, whose probe pods never ran, is not. Everything is stopped at the end (also on Ctrl-C).
 #   --keep-running      keep the cluster and vigilante running at the end, until Ctrl-C
 #   --kubeconfig PATH   run vigilante against a real cluster instead (until Ctrl-C), with certs/ for the webhook
 set -euo pipefail

@@ -275,7 +275,8 @@ extension HealingScheduler {
             metadata: ["node": "\(node.name)", "reason": "\(reason)", "retry_at": "\(RFC3339.string(retryAt))"])
         announce(
             node, SnatNames.unverifiedReason,
-            "Not marked healed: \(reason). The next healing window starts at \(RFC3339.string(retryAt)).", .warning)
+            "Not marked healed: \(reason)\(reason.hasSuffix(".") ? "" : ".") The next healing window starts at "
+                + "\(RFC3339.string(retryAt)).", .warning)
     }
 
     private func finishRound(_ name: String, generation: Int, startedAt: Date, error: KubernetesError?) {

@@ -1,6 +1,8 @@
-"""The README's run command, after the build: a simulated AKS cluster (the fake API server of the tests),
-vigilante against it, and the API server's part played by hand — a Windows node joins NotReady, then turns
-Ready — with readable progress lines, then a clean stop."""
+"""The README's run command, after the build: a simulated AKS cluster (the fake API server of the tests, with its
+scheduler and kubelet stand-ins), vigilante against it, and the API server's part played by hand — a Windows node
+joins NotReady, then turns Ready — with readable progress lines: each probe pod and the evidence it brings (the
+sandbox's IP, or why the scheduler could not place it), a healed node and a GPU node that is not marked healed
+because no probe pod could run on it, then a clean stop."""
 import argparse
 import http.client
 import json
@@ -13,11 +15,16 @@ import tempfile
 import time
 from pathlib import Path
 
-from testkit.cluster_effects import HEALED
+from testkit.cluster_effects import HEALED, events_about
 from testkit.fake_cluster import FakeCluster
 from testkit.reviews import admission_review, windows_node
 
 NODE = "akswin000004"
+GPU_NODE = "akswin000005"  # tainted sku=gpu:NoSchedule, which the demo config does not tolerate
+SANDBOX_DELAY_MS = 800  # how long the simulated kubelets take to give a probe pod its sandbox (and IP)
+UNVERIFIED = "SnatHealingUnverified"
+HEALED_EVENT = "SnatNodeHealed"
+RETRY_AT = "cops-vigilante-snat-retry-at"
 
 
 def say(text: str) -> None:
@@ -74,6 +81,49 @@ def metrics(port: int) -> list[str]:
     return sorted(lines, key=lambda line: next(i for i, w in enumerate(wanted) if line.startswith(w)))[:10]
 
 
+class ProbeWatcher:
+    """Prints each probe pod once created, then the evidence it brings: its sandbox's IP (and how long after it was
+    first seen), or the scheduler's reason when it cannot be placed."""
+
+    def __init__(self, cluster: FakeCluster):
+        self.cluster = cluster
+        self.first_seen: dict[str, float] = {}  # pod uid -> when the demo first saw it
+        self.rounds: dict[str, int] = {}  # node -> probe pods seen
+        self.told: set[tuple[str, str]] = set()  # (pod uid, what) already printed
+
+    def tell_once(self, uid: str, what: str, text: str) -> None:
+        if (uid, what) not in self.told:
+            self.told.add((uid, what))
+            say(text)
+
+    def poll_for(self, seconds: float) -> None:
+        """Polls the probe pods every 0.1 s for `seconds`."""
+        end = time.monotonic() + seconds
+        while True:
+            self.poll()
+            if time.monotonic() >= end:
+                return
+            time.sleep(0.1)
+
+    def poll(self) -> None:
+        for pod in self.cluster.probe_pods():
+            uid = pod["metadata"].get("uid", "")
+            node = (pod["spec"].get("nodeSelector") or {}).get("kubernetes.io/hostname", "?")
+            status = pod.get("status") or {}
+            if uid not in self.first_seen:
+                self.first_seen[uid] = time.monotonic()
+                self.rounds[node] = self.rounds.get(node, 0) + 1
+                say(f"  {node}: probe pod created (round {self.rounds[node]}, uid {uid[:8]})")
+            if status.get("podIP"):
+                after = time.monotonic() - self.first_seen[uid]
+                self.tell_once(uid, "ip", f"  {node}: sandbox {status['podIP']} after {after:.1f} s "
+                                          "(CNI ADD ran on the node: evidence)")
+            scheduled = next((c for c in status.get("conditions") or [] if c.get("type") == "PodScheduled"), {})
+            if scheduled.get("status") == "False":
+                self.tell_once(uid, "pending", f"  {node}: Pending, {scheduled.get('reason')}: "
+                                               f"{scheduled.get('message')}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", required=True)
@@ -85,11 +135,15 @@ def main() -> int:
     certs = Path(args.certs)
     work = Path(tempfile.mkdtemp(prefix="vigilante-local-"))
 
-    say("starting a simulated AKS cluster: 3 Linux nodes, 1 Windows node already healed")
-    cluster = FakeCluster(work / "cluster", linux=3)
+    say("starting a simulated AKS cluster: 3 Linux nodes, 1 Windows node already healed, and a Ready Windows "
+        f"GPU node {GPU_NODE} tainted sku=gpu:NoSchedule; kubelets create a pod sandbox in "
+        f"{SANDBOX_DELAY_MS / 1000:.1f} s")
+    cluster = FakeCluster(work / "cluster", linux=3, sandbox_delay_ms=SANDBOX_DELAY_MS)
     healed = windows_node("akswin000001", ready=True)
     healed["metadata"]["annotations"] = {HEALED: "true"}
     cluster.admin("POST", "nodes", healed)
+    cluster.admin("POST", "nodes", windows_node(GPU_NODE, ready=True))
+    cluster.taint(GPU_NODE, "sku", "gpu")
     vigilante = None
     try:
         config = work / "conf.yaml"
@@ -100,33 +154,45 @@ def main() -> int:
         vigilante = Vigilante(args.binary, config, cluster.kubeconfig, certs, work / "vigilante.log")
         say(f"vigilante is up: webhook https://localhost:{vigilante.ports['webhook']}/validate, "
             f"metrics http://127.0.0.1:{vigilante.ports['metrics']}/metrics")
+        say(f"its start-up resync found {GPU_NODE} Ready and not healed: healing starts there")
+        watcher = ProbeWatcher(cluster)
 
         say(f"a new Windows node {NODE} joins (NotReady): the API server calls the webhook (CREATE)")
         joining = windows_node(NODE, ready=False)
         cluster.admin("POST", "nodes", joining)
         call_webhook(vigilante.ports["webhook"], certs / "ca.crt", admission_review("CREATE", joining))
-        time.sleep(2)
-        say(f"  probe pods so far: {len(cluster.probe_pods())} (nothing happens while the node is NotReady)")
+        watcher.poll_for(2.0)
+        say(f"  {NODE}: probe pods so far: {watcher.rounds.get(NODE, 0)} (nothing happens while the node is "
+            "NotReady)")
 
         say(f"{NODE} turns Ready: the kubelet updates nodes/status, the API server calls the webhook (UPDATE)")
         cluster.admin("POST", f"nodes/{NODE}/ready", {"ready": True})
         call_webhook(vigilante.ports["webhook"], certs / "ca.crt",
                      admission_review("UPDATE", windows_node(NODE, ready=True), old=joining, sub_resource="status",
                                       uid="2b8c6f3e-0000-4000-8000-000000000002"))
-        seen = set()
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            for pod in cluster.probe_pods():
-                uid = pod["metadata"].get("uid")
-                if uid not in seen:
-                    seen.add(uid)
-                    say(f"  probe pod {pod['metadata']['name']} created (round {len(seen)}, uid {uid[:8]})")
-            if cluster.annotations(NODE).get(HEALED) == "true":
-                say(f"{NODE} is marked healed ({HEALED}: \"true\"); its probe pod is removed")
-                break
-            time.sleep(0.2)
-        else:
-            say("the node was not healed in time; see the log below")
+        deadline = time.monotonic() + 90
+        outcomes: dict[str, str] = {}
+        while time.monotonic() < deadline and len(outcomes) < 2:
+            for node in (NODE, GPU_NODE):
+                if node in outcomes:
+                    continue
+                annotations = cluster.annotations(node)
+                if annotations.get(HEALED) == "true":
+                    outcomes[node] = "healed"
+                    say(f"{node} is marked healed ({HEALED}: \"true\"), its probe pod removed; Normal "
+                        f"{HEALED_EVENT} on the node:")
+                    for event in events_about(cluster, node):
+                        if event.get("reason") == HEALED_EVENT:
+                            print(f"    {event.get('message')}", flush=True)
+                elif RETRY_AT in annotations:
+                    outcomes[node] = "unverified"
+                    say(f"{node} is NOT marked healed; Warning {UNVERIFIED} on the node:")
+                    for event in events_about(cluster, node):
+                        if event.get("reason") == UNVERIFIED:
+                            print(f"    {event.get('message')}", flush=True)
+            watcher.poll_for(0.1)
+        if outcomes.get(NODE) != "healed" or outcomes.get(GPU_NODE) != "unverified":
+            say(f"unexpected outcome {outcomes}; see the log below")
             print((work / "vigilante.log").read_text())
             return 1
 
