@@ -30,6 +30,14 @@ def kubectl(cluster: FakeCluster, home: Path, *args: str) -> str:
     return result.stdout
 
 
+def kubectl_or_none(cluster: FakeCluster, home: Path, *args: str) -> str | None:
+    """The output of a kubectl command, or None when it failed (an object that is gone for a moment)."""
+    try:
+        return kubectl(cluster, home, *args)
+    except AssertionError:
+        return None
+
+
 def kubectl_until(cluster: FakeCluster, home: Path, wanted: str, *args: str, timeout: float = 15) -> str:
     """The output of the kubectl command once it contains `wanted`, as an operator runs it again until it does."""
     return wait_until(lambda: (lambda output: output if wanted in output else None)(kubectl(cluster, home, *args)),
@@ -58,3 +66,31 @@ def test_kubectl_shows_the_probe_pod_while_healing_and_the_healed_annotation_aft
     description = kubectl_until(cluster, tmp_path, "SnatNodeHealed", "describe", "node", NODE, timeout=10)
     assert "SnatHealingStarted" in description
     assert f"{HEALED}: true" in description
+
+
+def test_kubectl_shows_why_a_tainted_node_is_not_healed(launch, cluster, tmp_path: Path) -> None:
+    """A GPU node tainted sku=gpu:NoSchedule, which the probe pod does not tolerate: `kubectl get pods` shows the
+    probe pod Pending, `kubectl describe pod` the scheduler's FailedScheduling, and once the window is over
+    `kubectl describe node` the SnatHealingUnverified Warning naming the taint, with no healed annotation."""
+    node = "akswin000042"
+    cluster.admin("POST", "nodes", windows_node(node, ready=True))
+    cluster.taint(node, "sku", "gpu")
+    # The start-up resync finds the Ready node and starts its window.
+    launch(cluster, {"tasks": {"snat": {"healing_duration": "4s", "retry_after": "10m"}}})
+    probe_pods = ["get", "pods", "-n", POD_NAMESPACE, "-l", "app.kubernetes.io/managed-by=cops-vigilante"]
+
+    listing = kubectl_until(cluster, tmp_path, probe_pod_name(node), *probe_pods)
+    row = next(line.split() for line in listing.splitlines() if line.startswith(probe_pod_name(node)))
+    assert "Pending" in row, listing
+    # The pod is replaced every round: a describe between its deletion and its successor finds none; run it again.
+    described = wait_until(lambda: (lambda output: output if output and "FailedScheduling" in output else None)(
+        kubectl_or_none(cluster, tmp_path, "describe", "pod", "-n", POD_NAMESPACE, probe_pod_name(node))),
+        timeout=15, interval=0.3, message="`kubectl describe pod` showing FailedScheduling")
+    assert "untolerated taint {sku: gpu}" in described, described
+
+    description = kubectl_until(cluster, tmp_path, "SnatHealingUnverified", "describe", "node", node, timeout=25)
+    assert "untolerated taint {sku: gpu}" in " ".join(description.split()), description
+    assert f"{HEALED}: true" not in description
+    retry_at = kubectl(cluster, tmp_path, "get", "node", node, "-o",
+                       "jsonpath={.metadata.annotations.cops-vigilante-snat-retry-at}")
+    assert retry_at.endswith("Z"), f"no retry time on the node: {retry_at!r}"
