@@ -25,7 +25,10 @@ public actor HealingScheduler {
     /// Callbacks waiting to be checked against the API server, and the checks in flight, by node.
     var pendingHints: [String: NodeHint] = [:]
     var pendingHintOrder: [String] = []
-    var reading: [String: Task<Void, Never>] = [:]
+    var reading: Set<String> = []
+    /// The checks in flight (each reads a batch of callbacks), by a number of their own.
+    var readTasks: [Int: Task<Void, Never>] = [:]
+    var nextReadTask = 0
     /// Events being written, by a number of their own: they run beside the steps (an Event that cannot be written
     /// never holds up healing) and are cancelled and awaited with them when the scheduler stops.
     var announcements: [Int: Task<Void, Never>] = [:]
@@ -82,7 +85,7 @@ public actor HealingScheduler {
                 group.cancelAll()
             }
         }
-        let unfinished = Array(running.values) + Array(announcements.values) + Array(reading.values)
+        let unfinished = Array(running.values) + Array(announcements.values) + Array(readTasks.values)
         for task in unfinished { task.cancel() }
         for task in unfinished { await task.value }
     }
@@ -108,7 +111,7 @@ public actor HealingScheduler {
 
     /// Waits until no step is running, no callback is being checked and no Event is being written (tests).
     public func waitForSteps() async {
-        while let task = running.values.first ?? reading.values.first ?? announcements.values.first {
+        while let task = running.values.first ?? readTasks.values.first ?? announcements.values.first {
             await task.value
         }
     }
@@ -196,7 +199,7 @@ public actor HealingScheduler {
         }
         let due = states.compactMap { name, state -> (String, Date, HealingAction)? in
             // A node whose callback is being checked waits for the read: its step acts on what was read.
-            guard running[name] == nil, reading[name] == nil,
+            guard running[name] == nil, !reading.contains(name),
                 let action = state.dueAction(at: now, configuration: configuration),
                 let step = state.nextStep
             else { return nil }

@@ -31,6 +31,8 @@ public actor FakeKubernetesAPI: KubernetesAPI {
     public private(set) var deletedPods: [String] = []
     /// Every call, by verb.
     public private(set) var calls: [KubernetesVerb: Int] = [:]
+    /// The label selector of every node list that had one, in order.
+    public private(set) var nodeListSelectors: [String] = []
     /// When set, a deleted pod stays terminating until `finishTerminating()`.
     private var deletedPodsLinger = false
     private var terminating: Set<String> = []
@@ -85,12 +87,16 @@ public actor FakeKubernetesAPI: KubernetesAPI {
 
     public func listNodes(_ options: NodeListOptions) async throws(KubernetesError) -> NodeList {
         try record(.listNodes)
+        if let selector = options.labelSelector { nodeListSelectors.append(selector) }
         if options.continueToken != nil, continueTokensToExpire > 0 {
             continueTokensToExpire -= 1
             throw .expired(call(.listNodes, "continue"), message: "The provided continue parameter is too old")
         }
         // As the API server's: nodes in key (name) order, and a continue token that says after which key to go on.
-        let remaining = nodes.values.sorted { $0.name < $1.name }.filter { $0.name > (options.continueToken ?? "") }
+        let selector = FakeLabelSelector(options.labelSelector)
+        let remaining = nodes.values.sorted { $0.name < $1.name }.filter {
+            $0.name > (options.continueToken ?? "") && selector.matches($0.metadata.labels)
+        }
         let page = Array(remaining.prefix(options.limit ?? remaining.count))
         return NodeList(items: page, continueToken: page.count < remaining.count ? page.last?.name : nil)
     }
@@ -163,13 +169,9 @@ public actor FakeKubernetesAPI: KubernetesAPI {
 
     public func listPods(namespace: String, labelSelector: String?) async throws(KubernetesError) -> [Pod] {
         try record(.listPods)
-        let wanted = (labelSelector ?? "").split(separator: ",").compactMap { term -> (String, String)? in
-            let parts = term.split(separator: "=", maxSplits: 1)
-            return parts.count == 2 ? (String(parts[0]), String(parts[1])) : nil
-        }
-        return pods.filter { key, pod in
-            key.hasPrefix("\(namespace)/") && wanted.allSatisfy { pod.metadata.labels?[$0.0] == $0.1 }
-        }.values.sorted { $0.name < $1.name }
+        let selector = FakeLabelSelector(labelSelector)
+        return pods.filter { key, pod in key.hasPrefix("\(namespace)/") && selector.matches(pod.metadata.labels) }
+            .values.sorted { $0.name < $1.name }
     }
 
     /// Understands `involvedObject.uid=<uid>`, the selector vigilante uses.

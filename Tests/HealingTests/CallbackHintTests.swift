@@ -73,12 +73,64 @@ import Testing
             harness.scheduler.enqueue(NodeHint(name: "akswin-forged-\(index)", change: .created))
         }
         try await Self.settle(harness)
-        while await harness.api.callCount(.getNode) < 200 { try await Self.settle(harness) }
 
-        // Each name is read until the bounded wait is over (4 reads), then ignored.
-        #expect(await harness.api.callCount(.getNode) == 200)
+        // The 50 names are read together: one list by hostname per try (4 tries in about 2 s), then a GET of each
+        // name the last list did not hold (a node whose hostname label is not its name); then they are ignored.
+        let hintLists = await harness.api.nodeListSelectors.filter { $0.hasPrefix(Node.hostnameLabel) }
+        #expect(hintLists.count == 4)
+        #expect(await harness.api.callCount(.getNode) == 50)
         #expect(await harness.api.createdPods.isEmpty)
         #expect(await harness.api.callCount(.patchNode) == 0)
+    }
+
+    @Test func callbacksWaitingTogether_areReadByOneList_andEachNodeActedOn() async throws {
+        let names = (0..<120).map { String(format: "akswin%06d", $0) }
+        let harness = HealingHarness(nodes: names.map { Self.node($0, ready: false, resourceVersion: "1") })
+        await harness.round()
+        // The nodes turn Ready together (a node pool scaling out); their callbacks arrive before the next pass.
+        for name in names {
+            await harness.api.put(Self.node(name, ready: true, resourceVersion: "2"))
+            harness.scheduler.enqueue(NodeHint(name: name, change: .updated(previousResourceVersion: "1")))
+        }
+        try await Self.settle(harness)
+
+        let hintLists = await harness.api.nodeListSelectors.filter { $0.hasPrefix(Node.hostnameLabel) }
+        #expect(hintLists.count == 3, "120 callbacks in batches of at most 50")
+        #expect(await harness.api.callCount(.getNode) == 0)
+        for _ in 0..<names.count / 8 { await harness.round() }  // the first probe pods, 8 steps at a time
+        for name in names { #expect(await harness.probePod(name) != nil, "\(name) has its first probe pod") }
+    }
+
+    @Test func aNodeWhoseHostnameIsNotItsName_isStillRead() async throws {
+        func node(_ name: String, ready: Bool, resourceVersion: String) -> Node {
+            var node = Self.node(name, ready: ready, resourceVersion: resourceVersion)
+            if name.hasSuffix("7") { node.metadata.labels?[Node.hostnameLabel] = "AKSWIN000007.example" }
+            return node
+        }
+        let names = ["akswin000007", "akswin000008"]
+        let harness = HealingHarness(nodes: names.map { node($0, ready: false, resourceVersion: "1") })
+        await harness.round()
+        for name in names {
+            await harness.api.put(node(name, ready: true, resourceVersion: "2"))
+            harness.scheduler.enqueue(NodeHint(name: name, change: .updated(previousResourceVersion: "1")))
+        }
+        try await Self.settle(harness)
+
+        #expect(await harness.api.callCount(.getNode) == 1, "the node the list missed is read by name")
+        #expect(await harness.probePod("akswin000007") != nil)
+        #expect(await harness.probePod("akswin000008") != nil)
+    }
+
+    @Test func aSingleCallback_isReadByName_andItsProbePodComesAtOnce() async throws {
+        let harness = HealingHarness(nodes: [])
+        await harness.round()
+        await harness.api.put(Self.node("akswin000001", ready: true, resourceVersion: "2"))
+        harness.scheduler.enqueue(NodeHint(name: "akswin000001", change: .created))
+        await harness.round()
+
+        #expect(await harness.api.callCount(.getNode) == 1)
+        #expect(await harness.api.nodeListSelectors.filter { $0.hasPrefix(Node.hostnameLabel) }.isEmpty)
+        #expect(await harness.probePod("akswin000001") != nil, "no wait on the clock before the first probe pod")
     }
 
     @Test func aFloodOfCallbacksForOneNode_isReadOnce() async throws {
