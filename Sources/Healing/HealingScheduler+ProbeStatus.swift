@@ -18,6 +18,9 @@ extension HealingScheduler {
             return action == .probe || action == .finish || action == .storeWindowStartAndProbe
         }
         guard needed else { return }
+        // Only a pod known before the list was sent can be missing from it: one whose create was answered while the
+        // list was on its way (both wait for the rate limiter) may simply be newer than what the list shows.
+        let knownBeforeList = states.compactMapValues { $0.probe?.uid }
         let pods: [Pod]
         do throws(KubernetesError) {
             pods = try await api.listPods(
@@ -35,7 +38,7 @@ extension HealingScheduler {
             guard let uid = states[name]?.probe?.uid else { continue }
             if let pod = byUID[uid] {
                 see(pod, of: name, at: now)
-            } else {
+            } else if knownBeforeList[name] == uid {
                 states[name]?.recordProbeGone(listedAt: now)
             }
         }

@@ -103,7 +103,7 @@ extension HealingScheduler {
         let namespace = configuration.probePod.namespace
         do throws(KubernetesError) {
             let created = try await api.createPod(pod, namespace: namespace)
-            if states[node.name]?.recordProbeCreated(generation: generation, created, at: startedAt) == true {
+            if states[node.name]?.recordProbeCreated(generation: generation, created, at: clock.now) == true {
                 metrics.recordProbe(.created)
             }
             logger.debug("Probe pod created", metadata: ["node": "\(node.name)", "pod": "\(pod.name)"])
@@ -207,11 +207,11 @@ extension HealingScheduler {
             // Looked at again after the next list of the probe pods.
             let next = min(until, startedAt + (configuration.interval / 2).timeInterval)
             states[node.name]?.recordFinishDeferred(generation: generation, until: next)
-        case .extend(let more):
+        case .extend(let more, let why):
             states[node.name]?.recordWindowExtended(generation: generation, by: more, at: startedAt)
             logger.info(
-                "Resumed window ended short of pod sandboxes; extending it to collect them",
-                metadata: ["node": "\(node.name)", "extension": "\(more.shortText)"])
+                "Healing window ended short of pod sandboxes; extending it to collect them",
+                metadata: ["node": "\(node.name)", "extension": "\(more.shortText)", "why": "\(why.rawValue)"])
         case .healed:
             await markHealed(node, generation: generation, startedAt: startedAt)
         case .unverified(let reason):

@@ -14,6 +14,14 @@ public enum RoundPlan: Sendable, Equatable {
     case wait(until: Date)
 }
 
+/// Why a window that is over gets more time.
+public enum WindowExtension: String, Sendable, Equatable {
+    /// Resumed after a restart: the sandboxes seen before it are not known.
+    case resumed = "a resumed window short of pod sandboxes"
+    /// Every probe pod got its sandbox, but the rounds came late and none of them is recent.
+    case lateRounds = "probe rounds came late; no recent pod sandbox"
+}
+
 /// What happens when a window is over.
 public enum FinishPlan: Sendable, Equatable {
     case healed
@@ -21,8 +29,9 @@ public enum FinishPlan: Sendable, Equatable {
     case wait(until: Date)
     /// The last probe pod timed out and its outcome is not counted yet: find out why first.
     case classifyLastProbe
-    /// A resumed window short of sandboxes runs this much longer.
-    case extend(by: Duration)
+    /// The window runs this much longer, once: a resumed window short of sandboxes, or one whose rounds came too
+    /// late for a recent sandbox.
+    case extend(by: Duration, why: WindowExtension)
     /// Not healed, for the reason given (an operator's sentence).
     case unverified(reason: String)
 }
@@ -63,10 +72,24 @@ extension NodeHealingState {
                 break
             }
         }
-        if isResumed, windowExtension == .zero, evidence.sandboxes < configuration.minSandboxes {
-            return .extend(by: configuration.interval * configuration.minSandboxes)
+        if windowExtension == .zero {
+            if isResumed, evidence.sandboxes < configuration.minSandboxes {
+                return .extend(by: configuration.interval * configuration.minSandboxes, why: .resumed)
+            }
+            // Enough sandboxes, the newest probe pod got one too, only none of them is recent: the rounds came later
+            // than the interval (the client's rate limit spreads a large scale-out's rounds). The node is working;
+            // one more round gives the recent evidence.
+            if evidence.sandboxes >= configuration.minSandboxes, lastProbeGotSandbox {
+                return .extend(by: configuration.interval * 2, why: .lateRounds)
+            }
         }
         return .unverified(reason: unverifiedReason(configuration: configuration))
+    }
+
+    /// Whether the newest probe pod of the window got its sandbox (the current one, or the last one counted).
+    private var lastProbeGotSandbox: Bool {
+        if let probe { return probe.status.hasSandbox }
+        return evidence.lastOutcomeWasSandbox
     }
 
     /// Why the window is not enough, in an operator's words.

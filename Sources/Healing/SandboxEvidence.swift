@@ -12,6 +12,8 @@ public struct SandboxEvidence: Sendable, Equatable {
     public private(set) var newestSandboxProbe: Date?
     /// Why the last probe pod that got no sandbox got none.
     public private(set) var lastMiss: ProbeMiss?
+    /// Whether the last outcome counted was a sandbox (not a miss).
+    public private(set) var lastOutcomeWasSandbox = false
     /// Pods whose outcome is counted, by uid: each counts once, however often it is seen.
     private var settled: Set<String> = []
 
@@ -25,6 +27,7 @@ public struct SandboxEvidence: Sendable, Equatable {
     mutating func recordSandbox(uid: String, createdAt: Date) -> Bool {
         guard settled.insert(uid).inserted else { return false }
         sandboxes += 1
+        lastOutcomeWasSandbox = true
         newestSandboxProbe = max(newestSandboxProbe ?? createdAt, createdAt)
         return true
     }
@@ -33,6 +36,7 @@ public struct SandboxEvidence: Sendable, Equatable {
     mutating func recordMiss(uid: String, _ miss: ProbeMiss) -> Bool {
         guard settled.insert(uid).inserted else { return false }
         lastMiss = miss
+        lastOutcomeWasSandbox = false
         return true
     }
 
@@ -48,7 +52,8 @@ public struct SandboxEvidence: Sendable, Equatable {
 public struct CurrentProbe: Sendable, Equatable {
     public var name: String
     public var uid: String
-    /// When the create was sent, on the scheduler's clock (server times may be skewed).
+    /// When the API server answered its create, on the scheduler's clock (server times may be skewed); a create
+    /// that waited for the client's rate limit is dated when it was made, not when it was asked for.
     public var createdAt: Date
     public var status: ProbeStatus
     /// When `status` was read; `nil` when it is what the create answered.

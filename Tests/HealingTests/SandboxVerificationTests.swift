@@ -204,6 +204,20 @@ import Testing
         #expect(await harness.probePod(Self.node) != nil, "the next window starts at the stored time")
     }
 
+    @Test func roundsThatCameLate_extendTheWindowOnce_forARecentSandbox_thenHeal() async {
+        // Pods of 0 and 30 s got their sandboxes, then no round ran until past the end (the client's rate limit
+        // held them, as in a large scale-out): nothing recent, but nothing failed either.
+        let harness = Self.harness { $0.minSandboxes = 2 }
+        await harness.round()
+        await harness.advance(30)
+        await harness.advance(95)
+        #expect(await harness.phase(Self.node) == .healing, "extended by 2 intervals; a new probe pod at once")
+        #expect(await harness.annotation(Self.node, SnatNames.healedAnnotation) == nil)
+        #expect(await harness.api.callCount(.createPod) == 3)
+        await harness.advance(30)
+        #expect(await harness.annotation(Self.node, SnatNames.healedAnnotation) == "true")
+    }
+
     @Test func aResumedWindowShortOfSandboxes_isExtendedOnce_thenUnverified() async throws {
         let started = "2027-01-15T07:58:30Z"
         let harness = HealingHarness(nodes: [TestNodes.windows(Self.node, startedAt: started)])
