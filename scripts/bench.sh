@@ -8,7 +8,9 @@
 #   scripts/bench.sh nodes [--rounds N] [--nodes N] [--chunk-size N]
 #       `vigilante nodes` against `kubectl get nodes -o name` listing 5,000 nodes from the fake API server.
 #   scripts/bench.sh healing [--windows N] [--linux N] [--window SECONDS] [--interval SECONDS]
-#       500 Windows nodes joining a 5,000-node simulated cluster at once: time to first probe pod, API calls.
+#                            [--sandbox-delay-ms MS] [--reference BINARY]
+#       500 Windows nodes joining a 5,000-node simulated cluster at once: time to first probe pod, API calls
+#       per healed node (against an older build with --reference), memory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
