@@ -56,6 +56,22 @@ import Testing
         #expect(result.standardError.contains("error: conf.yaml:1:11: interval: 5: must be at least 15s"))
     }
 
+    @Test(arguments: ["10000000000000", "9223372036854775807"])
+    func checkConfigAndRun_refuseAnEnormousInterval_fromTheFileOrTheFlag(value: String) throws {
+        let directory = try scratch(["conf.yaml": "tls: false\ninterval: \(value)\n"])
+        // check-config exits 1 on a problem, run 2 (a configuration it refuses to start with); never a signal.
+        for (arguments, status) in [
+            (["check-config", "--config", "conf.yaml"], Int32(1)), (["check-config", "--interval", value], 1),
+            (["run", "--config", "conf.yaml"], 2),
+        ] {
+            let result = try VigilanteProcess.run(arguments, in: directory)
+            #expect(result.status == status, "\(arguments): \(result.standardError)")
+            #expect(
+                result.standardError.contains("interval: \(value): must be at most 8760h (a year)"),
+                "\(arguments): \(result.standardError)")
+        }
+    }
+
     @Test func checkConfig_refusesAnUnknownKeyNamingIt() throws {
         let directory = try scratch(["conf.yaml": "interval: 30\nhealing_minutes: 30\n"])
         let result = try VigilanteProcess.run(["check-config", "--config", "conf.yaml"], in: directory)

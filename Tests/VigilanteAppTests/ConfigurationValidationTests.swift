@@ -104,7 +104,7 @@ import VigilanteApp
         ),
         (
             "tasks:\n  snat:\n    error_threshold: 0",
-            "conf.yaml:3:22: tasks.snat.error_threshold: 0: must be at least 1"
+            "conf.yaml:3:22: tasks.snat.error_threshold: 0: must be from 1 to 1000"
         ),
         (
             "tasks:\n  snat:\n    resync_interval: 10s",
@@ -146,8 +146,12 @@ import VigilanteApp
             "webhook:\n  cert_file: ''",
             "conf.yaml:2:14: webhook.cert_file: \"\": must name the certificate file when TLS is on"
         ),
-        ("kubernetes:\n  qps: 0", "conf.yaml:2:8: kubernetes.qps: 0: must be more than 0 requests per second"),
-        ("kubernetes:\n  burst: 0", "conf.yaml:2:10: kubernetes.burst: 0: must be at least 1"),
+        ("kubernetes:\n  qps: 0", "conf.yaml:2:8: kubernetes.qps: 0: must be from 0.01 to 10000 requests per second"),
+        (
+            "kubernetes:\n  qps: 1e9",
+            "conf.yaml:2:8: kubernetes.qps: 1e9: must be from 0.01 to 10000 requests per second"
+        ),
+        ("kubernetes:\n  burst: 0", "conf.yaml:2:10: kubernetes.burst: 0: must be from 1 to 100000"),
         (
             "tasks:\n  snat:\n    pod_image: 'pause 3.6'",
             "conf.yaml:3:16: tasks.snat.pod_image: pause 3.6: must be a container image reference without spaces, like mcr.microsoft.com/oss/kubernetes/pause:3.6"

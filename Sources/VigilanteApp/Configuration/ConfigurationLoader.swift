@@ -8,6 +8,8 @@ import Yams
 /// 3. command-line flags.
 public struct ConfigurationLoader: Sendable {
     public static let defaultSearchPaths = ["/etc/vigilante/config/conf.yaml", "config/conf.yaml"]
+    /// Every key a file may set, dotted (`tasks.snat.interval`).
+    public static var keyNames: [String] { ConfigurationSchema.keys.map(\.name) }
 
     public var searchPaths: [String]
     public var explicitPath: String?

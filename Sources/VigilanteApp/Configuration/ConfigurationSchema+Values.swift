@@ -40,11 +40,18 @@ extension ConfigurationSchema {
     }
 
     static func duration(_ node: Yams.Node, _ assign: (Duration) -> Void) -> [Failure] {
-        guard case .scalar(let scalar) = node, let value = ConfigurationDuration.parse(scalar.string) else {
+        guard case .scalar(let scalar) = node else {
             return [Failure(value: node.describedValue, allowed: ConfigurationDuration.allowedForms)]
         }
-        assign(value)
-        return []
+        switch ConfigurationDuration.read(scalar.string) {
+        case .duration(let value):
+            assign(value)
+            return []
+        case .tooLong:
+            return [Failure(value: scalar.string, allowed: ConfigurationDuration.tooLong)]
+        case .invalid:
+            return [Failure(value: scalar.string, allowed: ConfigurationDuration.allowedForms)]
+        }
     }
 
     /// Bytes as a whole number, or with a binary suffix as Kubernetes quantities write it: `8Mi`, `512Ki`.

@@ -10,6 +10,13 @@ struct ConfigurationValidator {
     /// Smaller than a Node review of a real cluster.
     /// Below a second, requests in flight could never finish; beyond a few minutes, a rollout waits for nothing.
     static let shutdownTimeoutRange: ClosedRange<Duration> = .seconds(1) ... .seconds(300)
+    /// A probe round a day: beyond, no window of at most a week holds the rounds that verify a node.
+    static let maximumInterval: Duration = .seconds(24 * 3600)
+    static let maximumHealingDuration: Duration = .seconds(7 * 24 * 3600)
+    static let maximumResyncInterval: Duration = .seconds(24 * 3600)
+    static let qpsRange: ClosedRange<Double> = 0.01...10_000
+    static let burstRange: ClosedRange<Int> = 1...100_000
+    static let errorThresholdRange: ClosedRange<Int> = 1...1000
     static let maximumSandboxTimeout: Duration = .seconds(24 * 3600)
     static let maximumRetryAfter: Duration = .seconds(24 * 3600)
     static let minimumBodyBytes = 64 * 1024
@@ -41,6 +48,9 @@ struct ConfigurationValidator {
 
         check(config.interval > .zero, "interval", config.interval.shortText, "must be longer than 0s")
         check(
+            config.interval <= Self.maximumInterval, "interval", config.interval.shortText,
+            "must be at most \(Self.maximumInterval.shortText)")
+        check(
             unsafe || config.interval >= Self.minimumInterval || config.interval <= .zero, "interval",
             config.interval.shortText,
             "must be at least \(Self.minimumInterval.shortText): shorter intervals flood the Kubernetes API server "
@@ -56,11 +66,18 @@ struct ConfigurationValidator {
             config.snat.healingDuration.shortText,
             "must be longer than interval (\(config.interval.shortText)), or no probe round fits in the healing window")
         check(
-            config.snat.errorThreshold >= 1, "tasks.snat.error_threshold", "\(config.snat.errorThreshold)",
-            "must be at least 1")
+            config.snat.healingDuration <= Self.maximumHealingDuration, "tasks.snat.healing_duration",
+            config.snat.healingDuration.shortText, "must be at most \(Self.maximumHealingDuration.shortText) (a week)")
+        check(
+            Self.errorThresholdRange.contains(config.snat.errorThreshold), "tasks.snat.error_threshold",
+            "\(config.snat.errorThreshold)",
+            "must be from \(Self.errorThresholdRange.lowerBound) to \(Self.errorThresholdRange.upperBound)")
         check(
             config.snat.resyncInterval > .zero, "tasks.snat.resync_interval", config.snat.resyncInterval.shortText,
             "must be longer than 0s")
+        check(
+            config.snat.resyncInterval <= Self.maximumResyncInterval, "tasks.snat.resync_interval",
+            config.snat.resyncInterval.shortText, "must be at most \(Self.maximumResyncInterval.shortText)")
         check(
             unsafe || config.snat.resyncInterval >= Self.minimumResyncInterval || config.snat.resyncInterval <= .zero,
             "tasks.snat.resync_interval", config.snat.resyncInterval.shortText,
@@ -86,9 +103,11 @@ struct ConfigurationValidator {
         }
 
         check(
-            config.kubernetes.qps > 0, "kubernetes.qps", "\(config.kubernetes.qps)",
-            "must be more than 0 requests per second")
-        check(config.kubernetes.burst >= 1, "kubernetes.burst", "\(config.kubernetes.burst)", "must be at least 1")
+            Self.qpsRange.contains(config.kubernetes.qps), "kubernetes.qps", "\(config.kubernetes.qps)",
+            "must be from \(Self.qpsRange.lowerBound) to \(Int(Self.qpsRange.upperBound)) requests per second")
+        check(
+            Self.burstRange.contains(config.kubernetes.burst), "kubernetes.burst", "\(config.kubernetes.burst)",
+            "must be from \(Self.burstRange.lowerBound) to \(Self.burstRange.upperBound)")
 
         let image = config.snat.podImage
         check(
@@ -114,7 +133,9 @@ struct ConfigurationValidator {
         _ snat: VigilanteConfiguration.SnatTask, interval: Duration,
         _ check: (Bool, String, String, String) -> Void
     ) {
-        let rounds = interval > .zero ? Int((snat.healingDuration / interval).rounded(.up)) : 0
+        // Checked before the bounds are: a ratio beyond any count of probe pods stands for "more than enough".
+        let ratio = interval > .zero ? (snat.healingDuration / interval).rounded(.up) : 0
+        let rounds = ratio.isFinite && ratio < 1e9 ? Int(ratio) : Int(1e9)
         check(
             (1...100).contains(snat.minSandboxes), "tasks.snat.min_sandboxes", "\(snat.minSandboxes)",
             "must be from 1 to 100")
