@@ -15,6 +15,22 @@
 #include <string.h>
 #include <time.h>
 
+/// The passphrase callback for private keys: refuses, and notes that one was asked for. Without a callback OpenSSL
+/// prompts on the terminal for an encrypted key, which hangs a server that has none.
+static int vigilante_refuse_passphrase(char *buffer, int size, int writing, void *asked) {
+    (void)buffer;
+    (void)size;
+    (void)writing;
+    if (asked != NULL) *(int *)asked = 1;
+    return -1;
+}
+
+/// Reads a PEM private key, never prompting; `*asked_passphrase` is set when the key is encrypted.
+static inline EVP_PKEY *vigilante_read_private_key(BIO *bio, int *asked_passphrase) {
+    *asked_passphrase = 0;
+    return PEM_read_bio_PrivateKey(bio, NULL, vigilante_refuse_passphrase, asked_passphrase);
+}
+
 static inline const char *vigilante_openssl_version_text(void) {
     return OpenSSL_version(OPENSSL_VERSION);
 }

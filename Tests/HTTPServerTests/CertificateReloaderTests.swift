@@ -81,6 +81,23 @@ import Testing
         #expect(reports.refused.load(ordering: .relaxed) == 1)
     }
 
+    @Test func rotationToAnEncryptedKey_isRefused_andALaterValidPairLoads() throws {
+        let (first, firstKey) = try certificates.issue("a")
+        let (second, secondKey) = try certificates.issue("b")
+        let (live, liveKey, reports, reloader) = try reloaderOnLiveCopies(of: first, firstKey)
+        let before = reloader.current
+
+        try copy(second, to: live)
+        try TestCertificates.openssl(["pkey", "-aes256", "-in", secondKey, "-out", liveKey, "-passout", "pass:x"])
+        #expect(reloader.checkForChange() == .refused)
+        #expect(reloader.current === before)
+
+        try copy(secondKey, to: liveKey)
+        #expect(reloader.checkForChange() == .reloaded)
+        #expect(reports.refused.load(ordering: .relaxed) == 1)
+        #expect(reports.loaded.load(ordering: .relaxed) == 2)
+    }
+
     @Test func secretStyleSymlinkSwap_isSeen() throws {
         let (first, firstKey) = try certificates.issue("a")
         let (second, secondKey) = try certificates.issue("b", days: 2)

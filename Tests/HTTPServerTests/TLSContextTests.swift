@@ -63,6 +63,19 @@ import Testing
         #expect(error?.description == "cannot read the certificate file /nonexistent/tls.crt: no such file")
     }
 
+    /// Without a passphrase callback OpenSSL would prompt on the terminal (start-up hangs); the key is refused.
+    @Test(arguments: [["pkey", "-aes256"], ["ec", "-aes256"]])
+    func encryptedKey_isRefusedAsUnsupported_namingTheFile(conversion: [String]) throws {
+        let (certificate, key) = try certificates.issue("server", encoding: .traditional)
+        let encrypted = certificates.directory.path("encrypted.key")
+        try TestCertificates.openssl(conversion + ["-in", key, "-out", encrypted, "-passout", "pass:secret"])
+        let error = #expect(throws: TLSError.self) { try TLSContext(certificateFile: certificate, keyFile: encrypted) }
+        #expect(
+            error?.description.contains(
+                "encrypted.key: the key file holds an encrypted private key: encrypted "
+                    + "private keys are not supported") == true, "\(String(describing: error))")
+    }
+
     @Test func garbageCertificate_isRefused() throws {
         let (_, key) = try certificates.issue("server")
         let garbage = try certificates.directory.write("garbage.crt", "not a certificate\n")

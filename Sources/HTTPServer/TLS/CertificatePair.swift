@@ -54,13 +54,20 @@ final class LoadedCertificates {
             certificates.forEach { X509_free($0) }
             throw TLSError("the certificate file holds no PEM certificate")
         }
+        var askedPassphrase: Int32 = 0
         let key: OpaquePointer? = pair.keyPEM.withUnsafeBytes { bytes in
             guard let bio = BIO_new_mem_buf(bytes.baseAddress, Int32(bytes.count)) else { return nil }
             defer { BIO_free(bio) }
-            return PEM_read_bio_PrivateKey(bio, nil, nil, nil)
+            return vigilante_read_private_key(bio, &askedPassphrase)
         }
         guard let key else {
             certificates.forEach { X509_free($0) }
+            if askedPassphrase != 0 {
+                ERR_clear_error()
+                throw TLSError(
+                    "the key file holds an encrypted private key: encrypted private keys are not supported "
+                        + "(decrypt it, for example with openssl pkey -in KEY -out KEY.plain)")
+            }
             throw TLSError.fromQueue(
                 "the key file holds no readable PEM private key (PKCS#8, SEC1 or PKCS#1, unencrypted)")
         }
