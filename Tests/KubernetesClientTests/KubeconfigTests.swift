@@ -221,6 +221,25 @@ import Testing
         #expect(error?.problem.contains("tokenFile") == true)
     }
 
+    /// A CR or LF inside a token would be sent as headers of the file's choosing; refused as client-go refuses it.
+    @Test func tokenWithALineBreak_isRefused_inlineOrInAFile() throws {
+        let directory = try TemporaryDirectory()
+        let inline = Self.kubeconfig(
+            cluster: ["server: https://k8s"], user: [#"token: "abc\r\nX-Injected: 1""#])
+        let inlineError = Self.error(inline, in: directory)
+        #expect(inlineError?.field == #"users[name="u"].user.token"#)
+        #expect(inlineError?.problem.contains("carriage return (CR)") == true, "\(String(describing: inlineError))")
+
+        try directory.write("token", "abc\nX-Injected: 1\n")
+        let fromFile = Self.kubeconfig(cluster: ["server: https://k8s"], user: ["tokenFile: token"])
+        let fileError = Self.error(fromFile, in: directory)
+        #expect(fileError?.field == #"users[name="u"].user.tokenFile"#)
+        #expect(fileError?.problem.contains("line feed (LF)") == true, "\(String(describing: fileError))")
+
+        try directory.write("token", "abc\n")
+        #expect(throws: Never.self) { try Self.load(fromFile, in: directory) }
+    }
+
     @Test func insecureTogetherWithACA_isRefused() throws {
         let directory = try TemporaryDirectory()
         let ca = Data(Self.certificatePEM.utf8).base64EncodedString()

@@ -41,6 +41,17 @@ import Testing
         #expect(source.current() == "two")
     }
 
+    @Test func aRotatedTokenWithALineBreak_isNotSent_theLastTokenIsKept() throws {
+        let directory = try TemporaryDirectory()
+        let file = try directory.write("token", "one\n")
+        let clock = SteppingClock()
+        let source = TokenSource(.file(path: file), refreshInterval: .seconds(60), clock: clock, logger: Self.logger)
+        _ = source.current()
+        try directory.write("token", "two\r\nX-Injected: yes\n")
+        clock.advance(by: .seconds(60))
+        #expect(source.current() == "one")
+    }
+
     @Test func unreadableFile_keepsTheLastToken() throws {
         let directory = try TemporaryDirectory()
         let file = try directory.write("token", "kept")

@@ -24,6 +24,20 @@ import VigilanteApp
             ])
     }
 
+    /// A node name or error from the API server or a client must not drive the terminal that shows the log: ESC
+    /// (colours, cursor moves, title changes), BEL, BS, NUL, CR and C1 controls are escaped, as JSON escapes them.
+    @Test func textLine_escapesControlCharacters_inValuesAndMessages() {
+        let (log, lines) = logger(.text)
+        let hostile = "aks\u{1B}[2J\u{1B}]0;pwned\u{07}\u{08}\u{08}\u{0}x\r\u{9B}31m"
+        log.info("Node \(hostile) seen", metadata: ["node": "\(hostile)"])
+        let line = lines().first ?? ""
+        #expect(!line.dropLast().unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) })
+        #expect(
+            line.hasSuffix(
+                #"info Node aks\u001b[2J\u001b]0;pwned\u0007\u0008\u0008\u0000x\r\u009b31m seen "#
+                    + #"node="aks\u001b[2J\u001b]0;pwned\u0007\u0008\u0008\u0000x\r\u009b31m""# + "\n"), "\(line)")
+    }
+
     @Test func jsonLine_isOneObjectWithRFC3339MillisecondTime() throws {
         let (log, lines) = logger(.json)
         log.warning(

@@ -1,3 +1,4 @@
+import Foundation
 /// Where the API server is and how to authenticate to it, resolved from a kubeconfig or the in-cluster service
 /// account by `ClusterConfigLoader`. Certificates and keys are held in memory (PEM) and handed to libcurl as
 /// blobs, never written to a temporary file.
@@ -58,5 +59,27 @@ public enum BearerToken: Sendable, Equatable, CustomStringConvertible {
         case .value: "token (redacted)"
         case .file(let path): "token file \(path)"
         }
+    }
+}
+
+extension BearerToken {
+    /// Why `token` (already trimmed of surrounding whitespace) cannot go into an `Authorization` header, or `nil`.
+    /// A CR or LF would end the header and start another one of the file's choosing; Go's HTTP client, under
+    /// client-go, refuses such a value too.
+    static func problem(with token: String) -> String? {
+        guard let bad = token.unicodeScalars.first(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return nil }
+        let name =
+            switch bad {
+            case "\r": "a carriage return (CR)"
+            case "\n": "a line feed (LF)"
+            case "\0": "a NUL byte"
+            default: "the control character U+\(String(bad.value, radix: 16, uppercase: true))"
+            }
+        return "holds \(name) inside the token; a bearer token is one line of printable text"
+    }
+
+    /// The token in a token file: the file's text without surrounding whitespace (a trailing newline is usual).
+    static func fromFile(_ bytes: [UInt8]) -> String {
+        String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

@@ -27,6 +27,9 @@ struct InClusterConfig {
         guard !String(decoding: token, as: UTF8.self).allSatisfy(\.isWhitespace) else {
             throw ClusterConfigError(file: directory, field: "token", problem: "is empty")
         }
+        if let problem = BearerToken.problem(with: BearerToken.fromFile(token)) {
+            throw ClusterConfigError(file: directory, field: "token", problem: problem)
+        }
         let certificateAuthority = try ConfigFiles.read("\(directory)/ca.crt", file: directory, field: "ca.crt")
         try ConfigFiles.requirePEM(certificateAuthority, "CERTIFICATE", file: directory, field: "ca.crt")
         // The namespace file is optional: without it the pod's namespace is unknown and `default` is assumed.

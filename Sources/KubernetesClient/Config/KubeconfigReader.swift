@@ -95,8 +95,12 @@ struct KubeconfigReader {
             guard !String(decoding: token, as: UTF8.self).allSatisfy(\.isWhitespace) else {
                 throw fail("\(field).tokenFile", "\(resolved) is empty")
             }
+            if let problem = BearerToken.problem(with: BearerToken.fromFile(token)) {
+                throw fail("\(field).tokenFile", "\(resolved) \(problem)")
+            }
             config.token = .file(path: resolved)
         } else if let token = user.token, !token.isEmpty {
+            if let problem = BearerToken.problem(with: token) { throw fail("\(field).token", problem) }
             config.token = .value(token)
         }
         if config.token == .none, certificate == nil, user.exec != nil || user.authProvider != nil {

@@ -61,9 +61,15 @@ final class TokenSource: Sendable {
             state.readAt = now
             return
         }
-        let token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let token = BearerToken.fromFile([UInt8](data))
         guard !token.isEmpty else {
             logger.warning("The token file is empty; keeping the last token", metadata: ["file": "\(path)"])
+            state.readAt = now
+            return
+        }
+        if let problem = BearerToken.problem(with: token) {
+            logger.warning(
+                "The token file \(problem); keeping the last token", metadata: ["file": "\(path)"])
             state.readAt = now
             return
         }

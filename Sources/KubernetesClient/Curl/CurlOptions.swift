@@ -104,8 +104,14 @@ struct CurlOptions {
 struct CurlHeaderList {
     private(set) var list: UnsafeMutablePointer<curl_slist>?
 
-    mutating func append(_ header: String) {
-        if let appended = curl_slist_append(list, header) { list = appended }
+    /// Adds one header line; a line with a CR, LF or NUL is not added (it would be two headers, or cut short):
+    /// callers check the values they take from files first, this is the last guard.
+    @discardableResult
+    mutating func append(_ header: String) -> Bool {
+        guard !header.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0 }) else { return false }
+        guard let appended = curl_slist_append(list, header) else { return false }
+        list = appended
+        return true
     }
 
     mutating func free() {
