@@ -14,6 +14,7 @@ public final class HealingMetrics: Sendable {
     let healingErrors: Counter
     let queueDepth: Gauge
     let droppedEvents: Counter
+    let resyncFailures: Counter
     private let probeSandboxes: [ProbeOutcome: Counter]
 
     public init(registry: PrometheusCollectorRegistry) {
@@ -50,6 +51,11 @@ public final class HealingMetrics: Sendable {
             descriptor: MetricNameDescriptor(
                 metricName: "cops_vigilante_snat_dropped_events_total", unitName: "",
                 helpText: "Node events dropped because the queue was full; the next resync recovers them."))
+        resyncFailures = registry.makeCounter(
+            descriptor: MetricNameDescriptor(
+                metricName: "cops_vigilante_snat_resync_failures_total", unitName: "",
+                helpText: "Node resyncs that failed or were abandoned (a listing that would not end); each is "
+                    + "retried with backoff."))
     }
 
     func recordAttempt() { attempts.add(1, ordering: .relaxed) }

@@ -1,6 +1,7 @@
 import Foundation
 import Kubernetes
 import Logging
+import Prometheus
 
 extension HealingScheduler {
     /// Lists every node (in pages, keeping only Windows nodes), brings the tracked states in line, and deletes
@@ -14,11 +15,20 @@ extension HealingScheduler {
                 windowsNodes.append(contentsOf: nodes.filter(\.isWindows))
             }
         } catch {
-            logger.error("Node resync failed; trying again shortly", metadata: ["error": "\(error)"])
-            // A failed first resync is retried sooner than the resync interval.
-            lastResync = started - configuration.resyncInterval.timeInterval + 10
+            resyncFailures += 1
+            metrics.resyncFailures.increment()
+            // Sooner than the resync interval (the first resync gates readiness), but backing off: an API server
+            // that keeps failing, or keeps a listing from ending, is not hammered.
+            let wait = min(10 * pow(2, Double(min(resyncFailures - 1, 16))), configuration.resyncInterval.timeInterval)
+            logger.error(
+                "Node resync failed; trying again later",
+                metadata: [
+                    "error": "\(error)", "failures_in_a_row": "\(resyncFailures)", "retry_in_seconds": "\(Int(wait))",
+                ])
+            lastResync = started - configuration.resyncInterval.timeInterval + wait
             return
         }
+        resyncFailures = 0
         let seen = Set(windowsNodes.map(\.name))
         for node in windowsNodes { observe(node) }
         for name in states.keys where !seen.contains(name) {

@@ -38,6 +38,8 @@ public actor HealingScheduler {
     /// Nodes whose probe pod is to be deleted (node deleted, or no longer Windows).
     var cleanups: Set<String> = []
     var lastResync: Date?
+    /// Resyncs failed in a row: the next one waits 10 s, doubled per failure, up to the resync interval.
+    var resyncFailures = 0
     /// When the probe pods were last listed (`refreshProbeStatus`).
     var lastProbeList: Date?
     var onFirstResync: (@Sendable () -> Void)?

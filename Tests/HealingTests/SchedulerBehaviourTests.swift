@@ -111,6 +111,25 @@ import Testing
         #expect(untracked.isEmpty)
     }
 
+    @Test func aFailingResync_isCountedAndRetriedWithBackoff_thenRecovers() async {
+        let harness = HealingHarness(nodes: [TestNodes.windows("akswin000001")])
+        await harness.api.fail(
+            .listNodes,
+            with: .serverError(
+                .init(verb: .listNodes, method: "GET", path: "/api/v1/nodes"), code: 500, message: "boom"),
+            count: 3)
+        // Fails at 0 s, 10 s and 30 s (waits of 10, 20, 40 s); the fourth, at 70 s, succeeds.
+        var attempts: [Int] = []
+        await harness.round()
+        for _ in 0..<14 {
+            await harness.advance(5)
+            attempts.append(await harness.api.callCount(.listNodes))
+        }
+        #expect(attempts == [1, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 4])
+        #expect(harness.registryText.contains("cops_vigilante_snat_resync_failures_total 3"))
+        #expect(await harness.phase("akswin000001") == .healing)
+    }
+
     @Test func nodeWhoseCallsHang_neverStallsTheOthers() async {
         let nodes = (1...6).map { TestNodes.windows("akswin00000\($0)") }
         let harness = HealingHarness(nodes: nodes, maxConcurrentSteps: 2)

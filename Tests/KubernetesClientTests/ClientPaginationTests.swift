@@ -68,6 +68,50 @@ import Testing
         }
     }
 
+    /// An API server whose list never ends (the same token again): abandoned at the second page, not looped on.
+    @Test func aRepeatedContinueToken_abandonsTheListing() async throws {
+        let fake = try await FakeAPIServer.start(arguments: ["--generate-linux", "10"])
+        let client = try TestClients.client(kubeconfig: fake.kubeconfig())
+        try fake.addFault(#"{"kind": "endless_list", "path": "/api/v1/nodes", "count": 1000, "repeatToken": true}"#)
+
+        await #expect {
+            _ = try await nodes(client, chunkSize: 4)
+        } throws: { error in
+            guard case .paginationAbandoned(_, let message) = error as? KubernetesError else { return false }
+            return message.contains("repeated a continue token after 2 pages")
+        }
+        #expect(try fake.requests().count == 2)
+    }
+
+    /// A new token on every page, for ever: abandoned at the bound for the page size (50,000 objects).
+    @Test func aListingThatNeverEnds_isAbandonedAtThePageBound() async throws {
+        let fake = try await FakeAPIServer.start(arguments: ["--generate-linux", "10"])
+        let client = try TestClients.client(kubeconfig: fake.kubeconfig())
+        try fake.addFault(#"{"kind": "endless_list", "path": "/api/v1/nodes", "count": 1000}"#)
+
+        await #expect {
+            _ = try await nodes(client, chunkSize: 5000)
+        } throws: { error in
+            guard case .paginationAbandoned(_, let message) = error as? KubernetesError else { return false }
+            return message.contains("still had more after 11 pages")
+        }
+        #expect(try fake.requests().count == 11)
+    }
+
+    @Test func aPodListThatNeverEnds_isAbandoned() async throws {
+        let fake = try await FakeAPIServer.start(arguments: ["--generate-windows", "1"])
+        let client = try TestClients.client(kubeconfig: fake.kubeconfig())
+        try fake.addFault(#"{"kind": "endless_list", "path": "/pods", "count": 1000, "repeatToken": true}"#)
+
+        await #expect {
+            _ = try await client.listPods(namespace: "kube-system", labelSelector: nil)
+        } throws: { error in
+            guard case .paginationAbandoned = error as? KubernetesError else { return false }
+            return true
+        }
+        #expect(try fake.requests().count == 2)
+    }
+
     @Test func listPods_followsContinueTokens() async throws {
         let fake = try await FakeAPIServer.start(arguments: ["--generate-windows", "1"])
         let client = try TestClients.client(kubeconfig: fake.kubeconfig())

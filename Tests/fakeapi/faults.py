@@ -10,20 +10,24 @@ Kinds:
   malformed_json    answer the real status with a body that is not JSON (Content-Length matches it)
   truncated_body    answer the real status with the real body cut short: a complete HTTP message whose JSON
                     ends early (Content-Length matches the cut body)
+  endless_list      a hostile or broken API server's list that never ends: the list is answered from its first
+                    page (any `continue` sent is ignored) with a `continue` token added, the same one every time
+                    (`"repeatToken": true`) or a new one each time (default)
 
 `apply` says whether the request takes effect before the fault hits: false for status and drop (the request is
 refused before it reaches the cluster), true for the response-mangling kinds (the answer to a completed request
 is lost). `apply: true` with status or drop models a change that happened though the client saw an error.
 """
 
+import json
 import re
 import threading
 from dataclasses import dataclass
 
 from fakeapi import errors
 
-KINDS = ("status", "delay", "drop", "drop_mid_response", "malformed_json", "truncated_body")
-_ALWAYS_APPLIED = ("delay", "drop_mid_response", "malformed_json", "truncated_body")
+KINDS = ("status", "delay", "drop", "drop_mid_response", "malformed_json", "truncated_body", "endless_list")
+_ALWAYS_APPLIED = ("delay", "drop_mid_response", "malformed_json", "truncated_body", "endless_list")
 
 
 @dataclass
@@ -41,6 +45,23 @@ class Fault:
     delay_ms: int = 0
     apply: bool = False
     keep_bytes: int | None = None  # body bytes sent by drop_mid_response / kept by truncated_body
+    repeat_token: bool = False  # endless_list: the same continue token every time
+    pages: int = 0  # endless_list: pages answered so far
+
+    def endless_page(self, response):
+        """endless_list: the list answer with a continue token that leads nowhere new."""
+        if response is None or response.status != 200:
+            return response
+        try:
+            listed = json.loads(response.body)
+        except ValueError:
+            return response
+        if not isinstance(listed, dict) or "items" not in listed:
+            return response
+        self.pages += 1
+        listed.setdefault("metadata", {})["continue"] = "endless" if self.repeat_token else f"endless-{self.pages}"
+        response.body = json.dumps(listed, separators=(",", ":")).encode()
+        return response
 
     def error(self) -> errors.ApiError:
         return errors.from_code(self.status, self.message, self.reason, self.retry_after)
@@ -51,6 +72,7 @@ class Fault:
             "body": self.body.pattern if self.body else None, "remaining": self.remaining,
             "status": self.status, "reason": self.reason, "message": self.message, "retryAfter": self.retry_after,
             "delayMs": self.delay_ms, "apply": self.apply, "keepBytes": self.keep_bytes,
+            "repeatToken": self.repeat_token,
         }
 
 
@@ -102,6 +124,7 @@ class FaultBook:
                 delay_ms=_int(spec, "delayMs", 0),
                 apply=True if kind in _ALWAYS_APPLIED else bool(spec.get("apply", False)),
                 keep_bytes=_int(spec, "keepBytes", None),
+                repeat_token=bool(spec.get("repeatToken", False)),
             )
             self._next_id += 1
             self._faults.append(fault)

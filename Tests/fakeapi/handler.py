@@ -61,6 +61,9 @@ class FakeApiHandler(BaseHTTPRequestHandler):
                 time.sleep(fault.delay_ms / 1000)
         if fault is not None and not fault.apply and fault.kind in ("status", "drop"):
             response = error_response(fault.error()) if fault.kind == "status" else None
+        elif fault is not None and fault.kind == "endless_list":
+            request.query.pop("continue", None)
+            response = fault.endless_page(self._guarded(lambda: app.serve_api(request, entry)))
         else:
             response = self._guarded(lambda: app.serve_api(request, entry))
             if fault is not None and fault.kind == "status":

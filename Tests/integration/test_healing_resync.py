@@ -116,3 +116,25 @@ def test_out_of_cluster_without_any_callback_the_start_up_resync_heals_the_ready
     assert len(linux) == 3 and not any(pod_creates(requests, name) for name in linux)
     assert cluster.annotations(not_ready).get(HEALED) is None
     assert (metric(scrape(server), "cops_vigilante_admission_requests_total") or 0) == 0, "the webhook was called"
+
+
+def test_a_node_listing_that_never_ends_is_abandoned_logged_counted_and_retried(launch, cluster, caller_for) -> None:
+    """A hostile or broken API server answers every node list with the same continue token. The listing is abandoned
+    at once (not followed for ever, memory growing, nothing logged); the webhook keeps serving; the resync is tried
+    again with backoff and succeeds once the API server behaves."""
+    cluster.admin("POST", "nodes", windows_node("akswin000020", ready=False))
+    cluster.admin("POST", "faults", {"kind": "endless_list", "path": "^/api/v1/nodes", "count": 1000,
+                                     "repeatToken": True})
+    server = launch(cluster, ready=False)
+    failed = server.wait_for_log(lambda r: r.get("message") == "Node resync failed; trying again later", timeout=30)
+    assert failed is not None, server.log_text()
+    assert "listing abandoned: the API server repeated a continue token after 2 pages" in failed["metadata"]["error"]
+    assert failed["metadata"]["retry_in_seconds"] == "10"
+    assert readyz(server) == 503
+    assert metric(scrape(server), "cops_vigilante_snat_resync_failures_total") == 1
+    assert len([e for e in cluster.requests() if e["path"].startswith("/api/v1/nodes")]) == 2
+    assert caller_for(server).review(admission_review("UPDATE", windows_node("akswin000021", ready=False)))
+
+    cluster.admin("DELETE", "faults")
+    wait_until(lambda: readyz(server) == 200, timeout=30, message="/readyz 200 after the retried resync")
+    assert server.wait_for_log(lambda r: r.get("message") == "Node resync done", timeout=5) is not None

@@ -5,7 +5,8 @@ extension KubernetesAPI {
     /// When a `continue` token has expired (410 `Expired`: the listing took longer than the API server keeps its
     /// snapshot), the listing starts again from the first page, as client-go's pager does, and the nodes already
     /// handed to `body` are left out of the pages that follow: every node that exists throughout the listing is
-    /// handed over exactly once. A second expiry in the same listing is thrown.
+    /// handed over exactly once. A second expiry in the same listing is thrown, and so is a listing that would
+    /// not end (`PageGuard`: a repeated token, or more pages than 50,000 nodes need).
     public func forEachNodePage(
         labelSelector: String? = nil, chunkSize: Int = 500, _ body: ([Node]) -> Void
     ) async throws(KubernetesError) {
@@ -13,6 +14,9 @@ extension KubernetesAPI {
         var options = first
         var handedOver: Set<String> = []
         var restarted = false
+        var pages = PageGuard(
+            pageSize: chunkSize > 0 ? chunkSize : PageGuard.maximumObjects,
+            call: KubernetesCall(verb: .listNodes, method: "GET", path: "/api/v1/nodes"))
         while true {
             let page: NodeList
             do throws(KubernetesError) {
@@ -21,8 +25,11 @@ extension KubernetesAPI {
                 guard case .expired = error, options.continueToken != nil, !restarted else { throw error }
                 restarted = true
                 options = first
+                // A new listing: the API server's tokens carry the list's resource version, so they differ now.
+                pages.startAgain()
                 continue
             }
+            try pages.record(continueToken: page.hasMore ? page.continueToken : nil)
             let fresh = page.items.filter { handedOver.insert($0.name).inserted }
             if !fresh.isEmpty { body(fresh) }
             guard page.hasMore else { return }

@@ -27,6 +27,7 @@ extension KubernetesError: CustomStringConvertible {
         case .transport(_, let code, let message): "transport error (libcurl code \(code)): \(message)"
         case .decoding(_, let message): "the answer is not the JSON expected: \(message)"
         case .cancelled: "cancelled"
+        case .paginationAbandoned(_, let message): "listing abandoned: \(message)"
         }
     }
 }

@@ -33,6 +33,8 @@ public enum KubernetesError: Error, Sendable, Equatable {
     case decoding(KubernetesCall, message: String)
     /// The task making the call was cancelled (shutdown) before it finished.
     case cancelled(KubernetesCall)
+    /// A paginated listing that would not end (a repeated `continue` token, too many pages: `PageGuard`).
+    case paginationAbandoned(KubernetesCall, message: String)
 
     /// The call this error belongs to.
     public var call: KubernetesCall {
@@ -40,7 +42,8 @@ public enum KubernetesError: Error, Sendable, Equatable {
         case .notFound(let call, _), .alreadyExists(let call, _), .conflict(let call, _), .unauthorized(let call, _),
             .forbidden(let call, _), .invalid(let call, _), .expired(let call, _), .badRequest(let call, _, _),
             .tooManyRequests(let call, _), .serverError(let call, _, _), .timeout(let call, _),
-            .transport(let call, _, _), .decoding(let call, _), .cancelled(let call):
+            .transport(let call, _, _), .decoding(let call, _), .cancelled(let call),
+            .paginationAbandoned(let call, _):
             return call
         }
     }

@@ -25,10 +25,13 @@ extension CurlKubernetesClient {
         return pod
     }
 
-    /// Pages of 500, following `continue` tokens.
+    /// Pages of 500, following `continue` tokens, within `PageGuard`'s bound.
     public func listPods(namespace: String, labelSelector: String?) async throws(KubernetesError) -> [Pod] {
         var pods: [Pod] = []
         var continueToken: String?
+        var pages = PageGuard(
+            pageSize: 500,
+            call: KubernetesCall(verb: .listPods, method: "GET", path: "/api/v1/namespaces/\(namespace)/pods"))
         repeat {
             let query = APIPath.query([
                 "labelSelector": labelSelector, "limit": "500", "continue": continueToken,
@@ -38,6 +41,7 @@ extension CurlKubernetesClient {
             let page = try await executor.execute(request, verb: .listPods) { body throws(JSONBodyError) in
                 try JSONBody.decode(PodList.self, from: body)
             }
+            try pages.record(continueToken: page.continueToken)
             pods.append(contentsOf: page.items)
             continueToken = page.continueToken
         } while !(continueToken ?? "").isEmpty

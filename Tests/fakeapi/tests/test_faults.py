@@ -106,6 +106,20 @@ def test_truncated_body(api, seeded):
         json.loads(answer.body)
 
 
+@pytest.mark.parametrize("repeat", [True, False])
+def test_endless_list_answers_the_first_page_with_a_continue_token_every_time(api, seeded, repeat):
+    first = json.loads(api.get("/api/v1/nodes?limit=2").body)
+    seeded.fault(kind="endless_list", path="/api/v1/nodes", count=3, repeatToken=repeat)
+    tokens = []
+    target = "/api/v1/nodes?limit=2"
+    for _ in range(3):
+        answer = json.loads(api.get(target).body)
+        assert [n["metadata"]["name"] for n in answer["items"]] == [n["metadata"]["name"] for n in first["items"]]
+        tokens.append(answer["metadata"]["continue"])
+        target = f"/api/v1/nodes?limit=2&continue={tokens[-1]}"
+    assert (len(set(tokens)) == 1) == repeat
+
+
 def test_bad_fault_specs_are_400_and_faults_can_be_listed_and_cleared(seeded):
     raw = seeded.raw
     assert raw.request("POST", "/_admin/faults", {"kind": "explode"}).status == 400
