@@ -23,6 +23,8 @@ struct AdmissionReview {
         var dryRun = false
         /// The reviewed Node: the new one for CREATE and UPDATE, the old one for DELETE; `nil` for other kinds.
         var node: Node?
+        /// Whether `node` was read from `oldObject` (`true`) or `object`: a repeated member replaces it.
+        var nodeIsOld: Bool?
         /// For an UPDATE of a Node, the `resourceVersion` of `oldObject`: the version stored when the API server
         /// called; a read that still shows it means the change is not stored yet.
         var previousResourceVersion: String?
@@ -46,7 +48,8 @@ struct AdmissionReview {
             guard objectKind != nil else { return .capture }
             guard isNode else { return .skip }
             if isOld && operation == "UPDATE" { return .capture }
-            guard node == nil else { return .skip }
+            // The member the Node came from, repeated, replaces it (the last one wins); the other one is not wanted.
+            if let nodeIsOld { return nodeIsOld == isOld ? .read : .skip }
             guard let operation else { return .capture }
             return (operation == "DELETE") == isOld ? .read : .capture
         }
@@ -68,18 +71,22 @@ struct AdmissionReview {
                 path = ""
                 guard try reader.peek() == .object else { throw reader.error("expected an object") }
                 try reader.readObject { (key: JSONKey, reader: inout JSONReader) throws(JSONReadError) in
+                    // Duplicate keys behave as in Go's encoding/json, which decodes the API server's side: the last
+                    // one wins, and null leaves a string as it was but empties a pointer (`request`).
                     if key == "apiVersion" {
                         path = "apiVersion"
-                        review.apiVersion = try reader.readOptionalString()
+                        if let value = try reader.readOptionalString() { review.apiVersion = value }
                     } else if key == "kind" {
                         path = "kind"
-                        review.kind = try reader.readOptionalString()
+                        if let value = try reader.readOptionalString() { review.kind = value }
                     } else if key == "request" {
                         path = "request"
-                        if try !reader.readNull() {
-                            review.request = try readRequest(
-                                &reader, path: &path, object: &objectRange, oldObject: &oldObjectRange)
-                        }
+                        objectRange = nil
+                        oldObjectRange = nil
+                        review.request =
+                            try reader.readNull()
+                            ? nil
+                            : try readRequest(&reader, path: &path, object: &objectRange, oldObject: &oldObjectRange)
                     } else {
                         try reader.skipValue()
                     }
@@ -130,30 +137,32 @@ struct AdmissionReview {
         oldObject: inout Range<Int>?
     ) throws(JSONReadError) {
         if key == "uid" {
-            request.uid = try reader.readOptionalString()
+            if let value = try reader.readOptionalString() { request.uid = value }
         } else if key == "kind" {
             try reader.readObjectIfPresent { (key: JSONKey, reader: inout JSONReader) throws(JSONReadError) in
                 if key == "group" {
-                    request.objectGroup = try reader.readOptionalString()
+                    if let value = try reader.readOptionalString() { request.objectGroup = value }
                 } else if key == "kind" {
-                    request.objectKind = try reader.readOptionalString()
+                    if let value = try reader.readOptionalString() { request.objectKind = value }
                 } else {
                     try reader.skipValue()
                 }
             }
         } else if key == "subResource" {
-            request.subResource = try reader.readOptionalString()
+            if let value = try reader.readOptionalString() { request.subResource = value }
         } else if key == "name" {
-            request.name = try reader.readOptionalString()
+            if let value = try reader.readOptionalString() { request.name = value }
         } else if key == "operation" {
-            request.operation = try reader.readOptionalString()
+            if let value = try reader.readOptionalString() { request.operation = value }
         } else if key == "dryRun" {
             request.dryRun = try reader.readNull() ? false : reader.readBool()
         } else if key == "object" || key == "oldObject" {
             let isOld = key == "oldObject"
             if try reader.readNull() { return }
             switch request.handling(ofObject: isOld) {
-            case .read: request.node = try Node(reading: &reader)
+            case .read:
+                request.node = try Node(reading: &reader)
+                request.nodeIsOld = isOld
             case .skip: try reader.skipValue()
             case .capture:
                 let range = try reader.captureValue()

@@ -311,3 +311,63 @@ extension AdmissionWebhookTests {
         #expect(reviewed.metadata.annotations == ["cops-vigilante-snat-node-healed": "false", "other": "x"])
     }
 }
+
+/// Bodies the API server never sends but anyone can: read as Go's encoding/json reads them (the API server's side),
+/// so the answer is the one the API server would accept. Go: the last of duplicate keys wins; null leaves a string
+/// as it was and empties a pointer; invalid UTF-8 and lone surrogates become U+FFFD, one per bad byte.
+extension AdmissionWebhookTests {
+    static func request(uid: String, node: String) -> String {
+        """
+        {"uid":"\(uid)","kind":{"group":"","version":"v1","kind":"Node"},"operation":"CREATE",\
+        "object":\(Self.node(node))}
+        """
+    }
+
+    private func uid(_ response: HTTPResponse) -> String? {
+        let answer = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
+        return (answer?["response"] as? [String: Any])?["uid"] as? String
+    }
+
+    @Test func duplicateRequests_theLastOneWins() {
+        let body = """
+            {"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview",\
+            "request":\(Self.request(uid: "first", node: "first-node")),\
+            "request":\(Self.request(uid: "second", node: "second-node"))}
+            """
+        let response = post(json: body)
+        #expect(response.status == .ok)
+        #expect(uid(response) == "second")
+        #expect(sink.received.map(\.node.name) == ["second-node"])
+    }
+
+    @Test func aNullRequestAfterARequest_leavesNoRequest() {
+        let body = """
+            {"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview",\
+            "request":\(Self.request(uid: "first", node: "first-node")),"request":null}
+            """
+        #expect(post(json: body).status == .badRequest)
+        #expect(sink.received.isEmpty)
+    }
+
+    @Test func aNullUIDAfterAUID_leavesTheUID_andARepeatedObjectReplacesTheFirst() {
+        let body = """
+            {"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"kept","uid":null,\
+            "kind":{"group":"","version":"v1","kind":"Node"},"operation":"CREATE",\
+            "object":\(Self.node("first-node")),"object":\(Self.node("last-node"))}}
+            """
+        let response = post(json: body)
+        #expect(uid(response) == "kept")
+        #expect(sink.received.map(\.node.name) == ["last-node"])
+    }
+
+    @Test func aUIDWithInvalidUTF8OrALoneSurrogate_isEchoedWithReplacementCharacters() throws {
+        func review(uid: [UInt8]) -> [UInt8] {
+            Array(#"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":""#.utf8) + uid
+                + Array(#"","kind":{"group":"","version":"v1","kind":"Pod"},"operation":"CREATE"}}"#.utf8)
+        }
+        let invalid = post(review(uid: Array("a".utf8) + [0xFF, 0xFE] + Array("b".utf8)))
+        #expect(uid(invalid) == "a\u{FFFD}\u{FFFD}b")
+        let surrogate = post(review(uid: Array(#"a\ud800b"#.utf8)))
+        #expect(uid(surrogate) == "a\u{FFFD}b")
+    }
+}
