@@ -102,6 +102,7 @@ let package = Package(
             name: "KubernetesClient",
             dependencies: [
                 "CCurl",
+                "CLinuxEvents",
                 "Kubernetes",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -15,6 +15,11 @@ extension HealingScheduler {
                 windowsNodes.append(contentsOf: nodes.filter(\.isWindows))
             }
         } catch {
+            // Stopping (SIGTERM) cancels the listing: that is no failure, and nothing is retried.
+            if case .cancelled = error {
+                logger.info("Node resync stopped: shutting down")
+                return
+            }
             resyncFailures += 1
             metrics.resyncFailures.increment()
             // Sooner than the resync interval (the first resync gates readiness), but backing off: an API server

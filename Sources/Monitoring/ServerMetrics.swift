@@ -39,10 +39,24 @@ public struct ServerMetrics: Sendable {
                 helpText:
                     "TLS handshakes that failed (bad client hello, protocol or cipher mismatch, client certificate refused)."
             ), labels: [("listener", listener)])
+        var shed: [ConnectionShedReason: Counter] = [:]
+        for reason in ConnectionShedReason.allCases {
+            shed[reason] = registry.makeCounter(
+                descriptor: MetricNameDescriptor(
+                    metricName: "cops_vigilante_http_connections_shed_total", unitName: "",
+                    helpText:
+                        "Connections refused or closed early to keep serving: per_client_limit (its address held its "
+                        + "limit), idle_evicted (oldest idle, at the connection limit), buffer_budget (503: request "
+                        + "bytes over the budget), handshake_timeout and head_timeout (no TLS handshake, or no request "
+                        + "head, within the head timeout of the accept)."),
+                labels: [("listener", listener), ("reason", reason.rawValue)])
+        }
+        let shedCounters = shed
         return HTTPServerObserver(
             connectionOpened: { open.increment() },
             connectionClosed: { open.decrement() },
-            tlsHandshakeFailed: { _ in handshakeFailures.increment() })
+            tlsHandshakeFailed: { _ in handshakeFailures.increment() },
+            connectionShed: { shedCounters[$0]?.increment() })
     }
 
     public var reloaderObserver: CertificateReloader.Observer {

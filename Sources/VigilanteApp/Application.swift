@@ -63,7 +63,7 @@ public struct Application: Sendable {
             makeServer(
                 "metrics", port: configuration.metrics.port, router: metricsRouter,
                 tls: configuration.metrics.tls ? reloader : nil,
-                observer: metrics.metricsListener))
+                observer: metrics.metricsListener, limits: Self.metricsListenerLimits))
 
         if let reloader {
             services.append(
@@ -90,7 +90,7 @@ public struct Application: Sendable {
             makeServer(
                 "webhook", port: configuration.webhookPort, router: webhookRouter,
                 tls: configuration.tls ? reloader : nil,
-                observer: metrics.webhookListener))
+                observer: metrics.webhookListener, limits: webhookListenerLimits))
 
         try await ServiceRunner.run(
             services, loopEnds: loopEnds, stopTimeout: configuration.shutdownTimeout, logger: logger)
@@ -127,15 +127,53 @@ public struct Application: Sendable {
             onFirstResync: { readiness.markMet("first node sync") })
     }
 
+    /// The connection limits of a listener.
+    struct ListenerLimits {
+        var maxConnections: Int
+        var maxConnectionsPerClient: Int
+        var maxBodyBytes: Int
+        var maxBufferedBytes: Int
+    }
+
+    /// The webhook's limits come from the configuration (`webhook.*`).
+    private var webhookListenerLimits: ListenerLimits {
+        ListenerLimits(
+            maxConnections: HTTPServerConfiguration(port: 0).maxConnections,
+            maxConnectionsPerClient: configuration.webhook.maxConnectionsPerClient,
+            maxBodyBytes: configuration.webhook.maxBodyBytes, maxBufferedBytes: configuration.webhook.maxBufferedBytes)
+    }
+
+    /// The metrics listener serves Prometheus and the kubelet's probes, a handful of clients sending no bodies: a
+    /// limit of its own, far smaller than the webhook's, so that a flood of either port leaves `/healthz` answering.
+    static let metricsListenerLimits = ListenerLimits(
+        maxConnections: 512, maxConnectionsPerClient: 64, maxBodyBytes: 64 * 1024, maxBufferedBytes: 4 * 1024 * 1024)
+
     private func makeServer(
         _ name: String, port: Int, router: HTTPRouter, tls reloader: CertificateReloader?,
-        observer: HTTPServerObserver
+        observer: HTTPServerObserver, limits: ListenerLimits
     ) -> HTTPServerService {
         var serverConfiguration = HTTPServerConfiguration(port: port)
-        serverConfiguration.maxBodyBytes = configuration.webhook.maxBodyBytes
+        serverConfiguration.maxConnections = limits.maxConnections
+        serverConfiguration.maxConnectionsPerClient = limits.maxConnectionsPerClient
+        serverConfiguration.maxBodyBytes = limits.maxBodyBytes
+        serverConfiguration.maxBufferedBytes = limits.maxBufferedBytes
         var contextSource: (@Sendable () -> TLSContext)?
         if let reloader {
             contextSource = { reloader.current }
+        }
+        // Failed handshakes are counted by the metrics' observer; at debug level, also logged with their reason, at
+        // most one line a second (anyone can send garbage to the port as often as they like).
+        var observer = observer
+        let count = observer.tlsHandshakeFailed
+        let handshakeLog = RateLimitedLog(logger: logger)
+        observer.tlsHandshakeFailed = { error in
+            count(error)
+            handshakeLog.debug(
+                "TLS handshake failed",
+                metadata: [
+                    "listener": "\(name)",
+                    "reason": "\(error.map { "\($0)" } ?? "the peer closed the connection during the handshake")",
+                ])
         }
         let server = HTTPServer(
             configuration: serverConfiguration, handler: router, tlsContext: contextSource, observer: observer,

@@ -76,6 +76,20 @@ import Testing
                     + "private keys are not supported") == true, "\(String(describing: error))")
     }
 
+    @Test func aSymlinkLoopOrAFIFO_isNamedForWhatItIs() throws {
+        let (certificate, key) = try certificates.issue("server")
+        let loop = certificates.directory.path("loop.crt")
+        try FileManager.default.createSymbolicLink(atPath: loop, withDestinationPath: loop)
+        let loopError = #expect(throws: TLSError.self) { try TLSContext(certificateFile: loop, keyFile: key) }
+        #expect(
+            loopError?.description == "cannot read the certificate file \(loop): Too many levels of symbolic links")
+
+        let fifo = certificates.directory.path("key.fifo")
+        try #require(mkfifo(fifo, 0o600) == 0)
+        let fifoError = #expect(throws: TLSError.self) { try TLSContext(certificateFile: certificate, keyFile: fifo) }
+        #expect(fifoError?.description == "cannot read the key file \(fifo): is a FIFO, not a regular file")
+    }
+
     @Test func garbageCertificate_isRefused() throws {
         let (_, key) = try certificates.issue("server")
         let garbage = try certificates.directory.write("garbage.crt", "not a certificate\n")

@@ -157,6 +157,34 @@ import Testing
         #expect(error?.problem.contains("/no/such/ca.crt") == true)
     }
 
+    /// A FIFO or a device named as a file is never read (a FIFO could block for ever, /dev/zero never ends), and
+    /// the error says what it is instead of "permission denied".
+    @Test func aFIFOOrADeviceAsCAOrToken_isNamedForWhatItIs() throws {
+        let directory = try TemporaryDirectory()
+        let fifo = directory.path("ca.fifo")
+        try #require(mkfifo(fifo, 0o600) == 0)
+        let withFIFO = Self.kubeconfig(cluster: ["server: https://k8s", "certificate-authority: \(fifo)"], user: [])
+        let fifoError = Self.error(withFIFO, in: directory)
+        #expect(
+            fifoError?.problem.contains("is a FIFO, not a regular file") == true, "\(String(describing: fifoError))")
+
+        let withZero = Self.kubeconfig(cluster: ["server: https://k8s"], user: ["tokenFile: /dev/zero"])
+        let zeroError = Self.error(withZero, in: directory)
+        #expect(zeroError?.field == #"users[name="u"].user.tokenFile"#)
+        #expect(
+            zeroError?.problem.contains("is a character device, not a regular file") == true,
+            "\(String(describing: zeroError))")
+    }
+
+    @Test func aSymlinkLoop_isNamedAsOne() throws {
+        let directory = try TemporaryDirectory()
+        let loop = directory.path("loop.crt")
+        try FileManager.default.createSymbolicLink(atPath: loop, withDestinationPath: loop)
+        let text = Self.kubeconfig(cluster: ["server: https://k8s", "certificate-authority: \(loop)"], user: [])
+        let error = Self.error(text, in: directory)
+        #expect(error?.problem.contains("Too many levels of symbolic links") == true, "\(String(describing: error))")
+    }
+
     @Test func caFileThatIsNotPEM_isRefused() throws {
         let directory = try TemporaryDirectory()
         try directory.write("ca.crt", "not a certificate")

@@ -18,6 +18,8 @@ import VigilanteApp
               key_file: /certs/a.key
               client_ca_file: /certs/ca.crt
               max_body_bytes: 4Mi
+              max_buffered_bytes: 32Mi
+              max_connections_per_client: 50
             metrics:
               port: 9090
               tls: true
@@ -64,6 +66,8 @@ import VigilanteApp
         #expect(config.webhook.keyFile == "/certs/a.key")
         #expect(config.webhook.clientCAFile == "/certs/ca.crt")
         #expect(config.webhook.maxBodyBytes == 4 * 1024 * 1024)
+        #expect(config.webhook.maxBufferedBytes == 32 * 1024 * 1024)
+        #expect(config.webhook.maxConnectionsPerClient == 50)
         #expect(config.metrics.port == 9090)
         #expect(config.metrics.tls)
         #expect(config.kubernetes.qps == 7.5)

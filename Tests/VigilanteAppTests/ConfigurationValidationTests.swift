@@ -49,7 +49,7 @@ import VigilanteApp
         ("webhook:\n  port: https", "conf.yaml:2:9: webhook.port: https: must be a port number, 0 to 65535"),
         (
             "webhook: 8443",
-            "conf.yaml:1:10: webhook: 8443: must be a mapping of keys (cert_file, client_ca_file, key_file, max_body_bytes, port), not a single value"
+            "conf.yaml:1:10: webhook: 8443: must be a mapping of keys (cert_file, client_ca_file, key_file, max_body_bytes, max_buffered_bytes, max_connections_per_client, port), not a single value"
         ),
         (
             "kubernetes:\n  qps: fast",

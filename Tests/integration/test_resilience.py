@@ -45,11 +45,22 @@ class Slowloris(threading.Thread):
         self.join(timeout=5)
 
 
+PER_SOURCE = 200  # under the server's limit of 256 connections per client address
+
+
+def source(index: int) -> tuple[str, int]:
+    """The local address of the index-th flooding connection: 127.0.0.2, .3, … (Linux routes all of 127/8 to
+    loopback), PER_SOURCE connections each, so a flood is many peers under the per-client limit, while the test's
+    own requests come from 127.0.0.1."""
+    return f"127.0.0.{2 + index // PER_SOURCE}", 0
+
+
 def open_idle(port: int, count: int, host: str = "127.0.0.1") -> list[socket.socket]:
+    """count silent connections from several peers (source)."""
     sockets = []
     try:
-        for _ in range(count):
-            sockets.append(socket.create_connection((host, port), timeout=5))
+        for index in range(count):
+            sockets.append(socket.create_connection((host, port), timeout=5, source_address=source(index)))
     except BaseException:
         for sock in sockets:
             sock.close()
@@ -179,14 +190,15 @@ def test_the_open_connections_gauge_follows_the_connections(server: Vigilante) -
 
 
 def test_more_connections_than_the_limit_are_survived(launch, pki: PKI) -> None:
-    """The connection limit is 4096: 4,300 connections neither crash the server nor get it above its limit,
-    and it serves again once they are gone."""
+    """The connection limit is 4096: 4,300 connections from 22 peers neither crash the server nor get it above its
+    limit, and it serves again once they are gone."""
     server = launch(cert=pki.server_a)
     sockets = []
     try:
-        for _ in range(4300):
+        for index in range(4300):
             sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
             sock.settimeout(0.5)
+            sock.bind(source(index))
             try:
                 sock.connect(("127.0.0.1", server.webhook_port))
             except OSError:
@@ -233,3 +245,98 @@ def test_running_out_of_file_descriptors_is_survived_without_a_busy_loop(launch,
     wait_until(lambda: _serves(server, pki), timeout=15, interval=0.5,
                message="the server did not serve again after descriptors were freed")
     server.assert_alive()
+
+
+def _shed(server: Vigilante, reason: str, listener: str = "webhook") -> float:
+    return metric(scrape(server), "cops_vigilante_http_connections_shed_total", listener=listener, reason=reason) or 0
+
+
+def test_silent_peers_are_closed_at_the_head_timeout_tls_handshake_included(server: Vigilante, pki: PKI) -> None:
+    """A TCP connection that never sends a byte, and a TLS connection that completes its handshake and sends no
+    request, are closed 10 s after the accept (the head timeout), not kept for the 120 s idle timeout."""
+    before = _shed(server, "head_timeout") + _shed(server, "handshake_timeout")
+    silent = socket.create_connection(("127.0.0.1", server.webhook_port), timeout=30)
+    handshaken = connect(server.webhook_port, context=client_context(pki), timeout=30)
+    try:
+        assert silent.recv(1) == b"", "the silent connection was not closed by the server"
+        assert ResponseReader(handshaken).closed_by_peer(timeout=30), "the TLS connection without a request stayed"
+        wait_until(lambda: _shed(server, "head_timeout") + _shed(server, "handshake_timeout") >= before + 2, timeout=5,
+                   message="the head timeouts were not counted")
+    finally:
+        silent.close()
+        handshaken.close()
+
+
+def test_one_client_address_cannot_take_every_slot(server: Vigilante, pki: PKI) -> None:
+    """300 connections from one peer: 256 are kept, the rest closed at once and counted; other peers are served."""
+    before = _shed(server, "per_client_limit")
+    flood = []
+    try:
+        for _ in range(300):
+            flood.append(socket.create_connection(("127.0.0.1", server.webhook_port), timeout=5,
+                                                  source_address=("127.0.0.250", 0)))
+        wait_until(lambda: _shed(server, "per_client_limit") >= before + 44, timeout=10,
+                   message="the connections over the per-client limit were not refused")
+        assert timed_request(server, pki, "beside-the-flood") < 5
+        assert request(server.metrics_port, "GET", "/healthz", timeout=5).status == 200
+    finally:
+        for sock in flood:
+            sock.close()
+
+
+def test_uploads_over_the_buffer_budget_get_503_with_retry_after(launch, pki: PKI) -> None:
+    """Stalled uploads hold the buffered-bytes budget (here 160 KiB): the request that would go over it is answered
+    503 with Retry-After and closed, not buffered; once the uploads are gone, the same request is answered."""
+    server = launch(cert=pki.server_a,
+                    config={"webhook": {"max_body_bytes": 65536, "max_buffered_bytes": 163840}})
+    body = review("big") + b" " * (60000 - len(review("big")))
+    head = build_request("POST", "/validate", body)[:-len(body)]
+    stalled = []
+    try:
+        for _ in range(2):
+            sock = connect(server.webhook_port, context=client_context(pki), timeout=10)
+            sock.sendall(head + body[:1000])
+            stalled.append(sock)
+        wait_until(lambda: _over_budget(server, pki, body), timeout=10,
+                   message="a third 60 KB upload was not refused while two were stalled")
+        assert _shed(server, "buffer_budget") >= 1
+    finally:
+        for sock in stalled:
+            sock.close()
+    wait_until(lambda: _answered(server, pki, body), timeout=10,
+               message="the upload was not answered once the stalled ones were gone")
+    server.assert_alive()
+
+
+def _over_budget(server: Vigilante, pki: PKI, body: bytes) -> bool:
+    response = request(server.webhook_port, "POST", "/validate", body, context=client_context(pki), timeout=5)
+    if response.status != 503:
+        return False
+    assert response.headers.get("retry-after") == "1", response.headers
+    return True
+
+
+def _answered(server: Vigilante, pki: PKI, body: bytes) -> bool:
+    return request(server.webhook_port, "POST", "/validate", body, context=client_context(pki),
+                   timeout=5).status == 200
+
+
+def test_failed_tls_handshakes_are_logged_at_debug_with_their_reason_at_most_one_line_a_second(
+        launch, pki: PKI) -> None:
+    server = launch(cert=pki.server_a, extra_args=["--log-level", "debug"])
+    for _ in range(20):
+        with socket.create_connection(("127.0.0.1", server.webhook_port), timeout=5) as sock:
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")  # plain HTTP to the TLS port
+            sock.settimeout(5)
+            try:
+                sock.recv(100)
+            except OSError:
+                pass
+    first = server.wait_for_log(lambda r: r.get("message") == "TLS handshake failed", timeout=10)
+    assert first is not None, server.log_text()
+    assert first["level"] == "debug" and first["metadata"]["listener"] == "webhook"
+    assert first["metadata"]["reason"], first
+    wait_until(lambda: (metric(scrape(server), "cops_vigilante_tls_handshake_failures_total", listener="webhook")
+                        or 0) >= 20, timeout=10, message="the failed handshakes were not all counted")
+    lines = [r for r in server.records if r.get("message") == "TLS handshake failed"]
+    assert len(lines) < 20, f"{len(lines)} log lines for 20 failed handshakes: not rate-limited"

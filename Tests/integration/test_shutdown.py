@@ -126,6 +126,25 @@ def test_sigterm_while_the_api_server_hangs_every_request_exits_0_within_the_shu
         cluster.stop()
 
 
+def test_sigterm_during_the_start_up_resync_exits_0_and_logs_no_error(launch, tmp_path) -> None:
+    """The first node list hangs at the API server when SIGTERM comes: the cancelled resync is no failure."""
+    cluster = FakeCluster(tmp_path / "fakeapi")
+    try:
+        cluster.admin("POST", "faults", {"kind": "delay", "delayMs": 600_000, "method": "GET",
+                                         "path": "^/api/v1/nodes"})
+        server = launch(cluster, ready=False)
+        wait_until(lambda: any(r["fault"] and r["status"] is None for r in cluster.requests()), timeout=30,
+                   message="the start-up resync never reached the hanging API server")
+        server.signal(signal.SIGTERM)
+        assert server.wait(timeout=30) == 0, server.log_text()
+        assert server.wait_for_log(lambda r: r.get("message") == "Node resync stopped: shutting down", timeout=5)
+        errors = [r for r in server.records if r.get("level") in ("error", "critical")]
+        assert not errors, f"a shutdown logged errors: {errors}"
+    finally:
+        cluster.process.kill()
+        cluster.stop()
+
+
 # Kubernetes' default terminationGracePeriodSeconds is 30; vigilante must be well inside it.
 EXIT_BOUND_SECONDS = 15
 

@@ -18,6 +18,8 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
     }
 
     let fd: Int32
+    /// Whose connection this is (the per-client limit).
+    let client: PeerAddress
     private unowned let loop: EventLoop
     private unowned let owner: ListenerLoop
     private let tls: TLSConnection?
@@ -39,11 +41,19 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
     /// Set when the server shuts down: the current request finishes, then the connection closes.
     private var isDraining = false
     private var isTakingRequests = false
+    /// Whether a response was written: until then the head timeout runs from the accept, never the idle one.
+    private var hasAnswered = false
+    /// Since when this kept-alive connection waits for its next request (`nil` while it is doing anything else): the
+    /// oldest idle connection is closed first when the server is full.
+    private(set) var idleSince: ContinuousClock.Instant?
+    /// Bytes of the server's buffer budget this connection holds (`SharedLimits`).
+    private var reservedBytes = 0
 
     private var configuration: HTTPServerConfiguration { owner.configuration }
 
-    init(fd: Int32, loop: EventLoop, owner: ListenerLoop, tls: TLSConnection?) {
+    init(fd: Int32, client: PeerAddress, loop: EventLoop, owner: ListenerLoop, tls: TLSConnection?) {
         self.fd = fd
+        self.client = client
         self.loop = loop
         self.owner = owner
         self.tls = tls
@@ -55,15 +65,12 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
         self.phase = tls == nil ? .reading : .handshaking
     }
 
-    /// Registers with the loop and starts the first deadline.
+    /// Registers with the loop and starts the head deadline: a peer that connects and sends nothing (or completes
+    /// its handshake and sends no request) holds a slot for `headerTimeout`, not for the idle timeout.
     func start() {
         interest = UInt32(EPOLLIN.rawValue)
         loop.register(fd, events: interest, handler: self)
-        if phase == .handshaking {
-            arm(configuration.headerTimeout)
-        } else {
-            arm(configuration.idleTimeout, idle: true)
-        }
+        arm(configuration.headerTimeout)
     }
 
     func handleEvents(_ events: UInt32) {
@@ -95,6 +102,8 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
     func close() {
         guard phase != .closed else { return }
         phase = .closed
+        idleSince = nil
+        releaseBudget(keeping: 0)
         loop.deregister(fd)
         Glibc.close(fd)
         owner.connectionClosed(self)
@@ -106,8 +115,8 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
         guard let tls else { return }
         switch tls.handshake() {
         case .done:
+            // The head deadline armed at the accept keeps running: the handshake counts against it.
             phase = .reading
-            arm(configuration.headerTimeout)
             readAvailable()
         case .wantRead: setInterest(UInt32(EPOLLIN.rawValue))
         case .wantWrite: setInterest(UInt32(EPOLLOUT.rawValue))
@@ -131,6 +140,7 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
             switch receive() {
             case .data(let count):
                 parser.append(UnsafeRawBufferPointer(rebasing: loop.readBuffer[0..<count]))
+                guard holdBudget(parser.bufferedByteCount) else { return refuseOverBudget() }
                 budget -= count
                 if count < loop.readBuffer.count && tls?.hasBufferedData != true { budget = 0 }
             case .wouldBlock:
@@ -188,12 +198,18 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
             case nil:
                 setInterest(UInt32(EPOLLIN.rawValue))
                 if parser.isIdle {
-                    if isDraining { close() } else if !isIdleDeadline { arm(configuration.idleTimeout, idle: true) }
+                    if isDraining { close() } else if hasAnswered && !isIdleDeadline { becomeIdle() }
                 } else if isIdleDeadline {
+                    idleSince = nil
                     arm(configuration.headerTimeout)
                 }
                 return
             case .head(let head):
+                idleSince = nil
+                // The whole announced body will be held: reserve it now, before reading it.
+                // (What is buffered already is that body's start, and perhaps a pipelined request after it.)
+                let announced = max(parser.bufferedByteCount, head.contentLength ?? 0)
+                guard holdBudget(announced) else { return refuseOverBudget() }
                 arm(configuration.bodyTimeout)
                 if head.expectsContinue {
                     // A 100 Continue goes out right away, ahead of the body it invites.
@@ -208,6 +224,7 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
 
     private func dispatch(_ request: HTTPRequest) {
         phase = .processing
+        idleSince = nil
         // No deadline while the handler has the request; a pending loop timer finds none and does nothing.
         deadline = nil
         clientAskedToClose = !request.head.keepAlive
@@ -240,10 +257,13 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
     private func flush() {
         switch writeBuffered() {
         case .complete:
+            hasAnswered = true
+            // The request and its body are gone; what is still buffered is a pipelined request's.
+            releaseBudget(keeping: parser.bufferedByteCount)
             if keepAliveAfterWrite {
                 phase = .reading
                 setInterest(UInt32(EPOLLIN.rawValue))
-                arm(configuration.idleTimeout, idle: true)
+                becomeIdle()
                 processBufferedRequests()
                 // Bytes OpenSSL already decrypted do not wake epoll again.
                 if phase == .reading, let tls, tls.hasBufferedData { readAvailable() }
@@ -287,6 +307,51 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
         output.removeAll(keepingCapacity: output.capacity <= 64 * 1024)
         outputOffset = 0
         return .complete
+    }
+
+    // MARK: Idle and the buffer budget
+
+    private func becomeIdle() {
+        arm(configuration.idleTimeout, idle: true)
+        idleSince = .now
+        owner.connectionBecameIdle()
+    }
+
+    /// Holds at least `bytes` of the server's buffer budget; `false` when they do not fit.
+    private func holdBudget(_ bytes: Int) -> Bool {
+        guard bytes > reservedBytes else { return true }
+        guard owner.limits.reserve(bytes - reservedBytes) else { return false }
+        reservedBytes = bytes
+        return true
+    }
+
+    /// Gives back all but `keep` bytes of this connection's reservation. When a flood of large requests is over
+    /// (no connection holds anything any more), the allocator returns the freed memory to the system, so that RSS
+    /// comes back near its idle level instead of staying at its peak.
+    private func releaseBudget(keeping keep: Int) {
+        guard reservedBytes > keep else { return }
+        let released = reservedBytes - keep
+        reservedBytes = keep
+        if owner.limits.giveBack(released) == 0 && released >= Self.trimAfterBytes {
+            vigilante_release_free_memory()
+        }
+    }
+
+    /// Releasing this much at once, with nothing else held, is worth a `malloc_trim`; an admission review (tens of
+    /// KB) never is.
+    private static let trimAfterBytes = 1024 * 1024
+
+    /// The request would take the server's buffered bytes over its budget: 503 with `Retry-After`, and close (the
+    /// rest of the body is not read). What this connection held is given back at once.
+    private func refuseOverBudget() {
+        owner.observer.connectionShed(.bufferBudget)
+        parser = HTTPRequestParser(limits: parser.limits)
+        releaseBudget(keeping: 0)
+        var headers = HTTPHeaders()
+        headers.add(name: "Retry-After", value: "1")
+        let text = "server busy: the request bodies being received exceed the buffer budget\n"
+        respond(
+            HTTPResponse(status: .serviceUnavailable, headers: headers, body: Array(text.utf8)), keepAlive: false)
     }
 
     // MARK: Closing
@@ -348,6 +413,11 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
     }
 
     private func timedOut() {
+        if phase == .handshaking {
+            owner.observer.connectionShed(.handshakeTimeout)
+        } else if !hasAnswered && phase == .reading && parser.isIdle {
+            owner.observer.connectionShed(.headTimeout)
+        }
         switch phase {
         case .reading where !parser.isIdle:
             // A request that stalls mid-head or mid-body gets 408 and the connection closes.

@@ -43,6 +43,9 @@ public final class HTTPServer: Sendable {
         var loops: [EventLoop] = []
         var listeners: [ListenerLoop] = []
         var port = configuration.port
+        let limits = SharedLimits(
+            maxConnectionsPerClient: configuration.maxConnectionsPerClient,
+            maxBufferedBytes: configuration.maxBufferedBytes)
         for index in 0..<max(1, configuration.loopCount) {
             let fd = try Socket.listen(host: configuration.host, port: port, backlog: configuration.backlog)
             if index == 0 { port = try Socket.localPort(fd) }
@@ -51,8 +54,7 @@ public final class HTTPServer: Sendable {
             listeners.append(
                 ListenerLoop(
                     listener: fd, loop: loop, configuration: configuration, handler: handler,
-                    tlsContext: tlsContext,
-                    observer: observer, logger: logger))
+                    tlsContext: tlsContext, limits: limits, observer: observer, logger: logger))
         }
         for (loop, listener) in zip(loops, listeners) {
             // Named after the port, so that each listener's loops can be told apart in `top -H`.

@@ -8,6 +8,8 @@ final class ListenerLoop: EventLoopHandler, @unchecked Sendable {
     let configuration: HTTPServerConfiguration
     let handler: any HTTPHandler
     let observer: HTTPServerObserver
+    /// Shared with the server's other loops.
+    let limits: SharedLimits
     private let loop: EventLoop
     private let tlsContext: (@Sendable () -> TLSContext)?
     private let logger: Logger
@@ -21,9 +23,11 @@ final class ListenerLoop: EventLoopHandler, @unchecked Sendable {
 
     init(
         listener: Int32, loop: EventLoop, configuration: HTTPServerConfiguration, handler: any HTTPHandler,
-        tlsContext: (@Sendable () -> TLSContext)?, observer: HTTPServerObserver, logger: Logger
+        tlsContext: (@Sendable () -> TLSContext)?, limits: SharedLimits, observer: HTTPServerObserver,
+        logger: Logger
     ) {
         self.listener = listener
+        self.limits = limits
         self.loop = loop
         self.configuration = configuration
         self.handler = handler
@@ -40,13 +44,20 @@ final class ListenerLoop: EventLoopHandler, @unchecked Sendable {
     /// The listener is readable: accept what is pending.
     func handleEvents(_ events: UInt32) {
         while !isStopped && !isAcceptPaused {
-            guard connections.count < connectionLimit else {
-                // Further connections wait in the kernel's backlog until one of ours closes.
+            // At the limit, the oldest idle keep-alive connection makes room for a new one (its client reconnects
+            // when it needs to); with none idle, new connections wait in the kernel's backlog until one closes.
+            let atLimit = connections.count >= connectionLimit
+            guard !atLimit || oldestIdleConnection() != nil else {
                 pauseAccepting(until: nil)
                 return
             }
             switch Socket.accept(listener) {
-            case .accepted(let fd): open(fd)
+            case .accepted(let fd):
+                if connections.count >= connectionLimit, let idle = oldestIdleConnection() {
+                    observer.connectionShed(.idleEvicted)
+                    idle.close()
+                }
+                open(fd)
             case .wouldBlock: return
             case .outOfDescriptors:
                 // Level-triggered epoll would report the pending connection again at once: pause instead of
@@ -63,16 +74,37 @@ final class ListenerLoop: EventLoopHandler, @unchecked Sendable {
         }
     }
 
+    private func oldestIdleConnection() -> Connection? {
+        var oldest: Connection?
+        for connection in connections.values {
+            guard let since = connection.idleSince else { continue }
+            if let current = oldest?.idleSince, current <= since { continue }
+            oldest = connection
+        }
+        return oldest
+    }
+
     private func open(_ fd: Int32) {
+        // A peer already gone has no address: nothing to serve.
+        guard let client = PeerAddress(of: fd) else {
+            Glibc.close(fd)
+            return
+        }
+        guard limits.admit(client) else {
+            observer.connectionShed(.perClientLimit)
+            Glibc.close(fd)
+            return
+        }
         var tls: TLSConnection?
         if let tlsContext {
             guard let session = TLSConnection(context: tlsContext(), fd: fd) else {
+                limits.release(client)
                 Glibc.close(fd)
                 return
             }
             tls = session
         }
-        let connection = Connection(fd: fd, loop: loop, owner: self, tls: tls)
+        let connection = Connection(fd: fd, client: client, loop: loop, owner: self, tls: tls)
         connections[fd] = connection
         observer.connectionOpened()
         connection.start()
@@ -80,9 +112,15 @@ final class ListenerLoop: EventLoopHandler, @unchecked Sendable {
 
     func connectionClosed(_ connection: Connection) {
         connections[connection.fd] = nil
+        limits.release(connection.client)
         observer.connectionClosed()
         if isAcceptPaused && !isStopped && connections.count < connectionLimit { resumeAccepting() }
         finishIfDrained()
+    }
+
+    /// A connection answered and now waits for its next request: at the limit, it can make room for a new one.
+    func connectionBecameIdle() {
+        if isAcceptPaused && !isStopped { resumeAccepting() }
     }
 
     /// Once stopped, reports (once) that the last connection is gone.

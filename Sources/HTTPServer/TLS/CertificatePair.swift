@@ -1,3 +1,4 @@
+internal import CLinuxEvents
 internal import COpenSSL
 import Foundation
 
@@ -20,15 +21,23 @@ public struct CertificatePair: Sendable, Equatable {
             keyPEM: try readFile(keyFile, role: "key"))
     }
 
+    /// A PEM file of a certificate chain or key is a few KB; a larger one is not one.
+    static let maximumFileBytes = 1024 * 1024
+
+    /// The file's bytes, or an error with the real cause: "no such file", "too many levels of symbolic links",
+    /// "permission denied", "is a FIFO, not a regular file" (never read: it could block the reloader for good).
     static func readFile(_ path: String, role: String) throws(TLSError) -> [UInt8] {
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw TLSError("cannot read the \(role) file \(path): no such file")
+        var data: UnsafeMutablePointer<UInt8>?
+        var length = 0
+        var why = [CChar](repeating: 0, count: 256)
+        let error = vigilante_read_regular_file(path, maximumFileBytes, &data, &length, &why, why.count)
+        defer { free(data) }
+        guard error == 0 else {
+            let reason = String(decoding: why.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            throw TLSError("cannot read the \(role) file \(path): \(error == ENOENT ? "no such file" : reason)")
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw TLSError("cannot read the \(role) file \(path): permission denied or not a file")
-        }
-        guard !data.isEmpty else { throw TLSError("the \(role) file \(path) is empty") }
-        return [UInt8](data)
+        guard let data, length > 0 else { throw TLSError("the \(role) file \(path) is empty") }
+        return Array(UnsafeBufferPointer(start: data, count: length))
     }
 }
 

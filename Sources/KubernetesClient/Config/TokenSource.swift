@@ -55,13 +55,17 @@ final class TokenSource: Sendable {
     }
 
     private func reread(_ path: String, now: Duration, into state: inout State) {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        let data: [UInt8]
+        switch ConfigFiles.readRegularFile(path) {
+        case .success(let bytes): data = bytes
+        case .failure(let reason):
             logger.warning(
-                "Cannot re-read the token file; keeping the last token", metadata: ["file": "\(path)"])
+                "Cannot re-read the token file; keeping the last token",
+                metadata: ["file": "\(path)", "reason": "\(reason.text)"])
             state.readAt = now
             return
         }
-        let token = BearerToken.fromFile([UInt8](data))
+        let token = BearerToken.fromFile(data)
         guard !token.isEmpty else {
             logger.warning("The token file is empty; keeping the last token", metadata: ["file": "\(path)"])
             state.readAt = now

@@ -16,6 +16,8 @@ extension VigilanteConfiguration {
             ("webhook.key_file", webhook.keyFile),
             ("webhook.client_ca_file", webhook.clientCAFile ?? ""),
             ("webhook.max_body_bytes", "\(webhook.maxBodyBytes)"),
+            ("webhook.max_buffered_bytes", "\(webhook.maxBufferedBytes)"),
+            ("webhook.max_connections_per_client", "\(webhook.maxConnectionsPerClient)"),
             ("metrics.port", "\(metrics.port)"),
             ("metrics.tls", "\(metrics.tls)"),
             ("kubernetes.qps", Self.formatNumber(kubernetes.qps)),
@@ -64,7 +66,8 @@ extension VigilanteConfiguration {
                 "webhook": [
                     "port": webhookPort, "cert_file": webhook.certFile, "key_file": webhook.keyFile,
                     "client_ca_file": webhook.clientCAFile.map { $0 as Any } ?? NSNull(),
-                    "max_body_bytes": webhook.maxBodyBytes,
+                    "max_body_bytes": webhook.maxBodyBytes, "max_buffered_bytes": webhook.maxBufferedBytes,
+                    "max_connections_per_client": webhook.maxConnectionsPerClient,
                 ] as [String: Any],
                 "metrics": ["port": metrics.port, "tls": metrics.tls] as [String: Any],
                 "kubernetes": ["qps": kubernetes.qps, "burst": kubernetes.burst] as [String: Any],

@@ -34,6 +34,12 @@ enum ConfigurationSchema {
         Key(name: "webhook.key_file") { node, config in string(node) { config.webhook.keyFile = $0 } },
         Key(name: "webhook.client_ca_file") { node, config in string(node) { config.webhook.clientCAFile = $0 } },
         Key(name: "webhook.max_body_bytes") { node, config in byteCount(node) { config.webhook.maxBodyBytes = $0 } },
+        Key(name: "webhook.max_buffered_bytes") { node, config in
+            byteCount(node) { config.webhook.maxBufferedBytes = $0 }
+        },
+        Key(name: "webhook.max_connections_per_client") { node, config in
+            int(node, "a whole number of connections") { config.webhook.maxConnectionsPerClient = $0 }
+        },
         Key(name: "metrics.port") { node, config in int(node, "a port number, 0 to 65535") { config.metrics.port = $0 }
         },
         Key(name: "metrics.tls") { node, config in bool(node) { config.metrics.tls = $0 } },

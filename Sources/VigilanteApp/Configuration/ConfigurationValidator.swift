@@ -90,6 +90,15 @@ struct ConfigurationValidator {
             "webhook.max_body_bytes",
             "\(config.webhook.maxBodyBytes)",
             "must be from \(Self.minimumBodyBytes) (64Ki) to \(Self.maximumBodyBytes) (1Gi)")
+        check(
+            config.webhook.maxBufferedBytes >= config.webhook.maxBodyBytes
+                && config.webhook.maxBufferedBytes <= Self.maximumBodyBytes,
+            "webhook.max_buffered_bytes", "\(config.webhook.maxBufferedBytes)",
+            "must be from webhook.max_body_bytes (\(config.webhook.maxBodyBytes)) to \(Self.maximumBodyBytes) (1Gi): "
+                + "a request of the largest allowed body must fit")
+        check(
+            (1...100_000).contains(config.webhook.maxConnectionsPerClient), "webhook.max_connections_per_client",
+            "\(config.webhook.maxConnectionsPerClient)", "must be from 1 to 100000")
         let needsCertificate = config.tls || config.metrics.tls
         check(
             !needsCertificate || !config.webhook.certFile.isEmpty, "webhook.cert_file", "",

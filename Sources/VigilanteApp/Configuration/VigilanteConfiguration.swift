@@ -32,10 +32,14 @@ public struct VigilanteConfiguration: Sendable, Equatable {
         public var keyFile = "/etc/vigilante/certs/tls.key"
         /// When set, clients must present a certificate signed by this CA.
         public var clientCAFile: String?
-        /// An UPDATE review carries the Node twice; a Node in etcd is at most about 1.5 MiB (etcd's request
-        /// limit), so 8 MiB holds two of the largest objects with room for the envelope, while still bounding
-        /// what one client can make the server buffer.
-        public var maxBodyBytes = 8 * 1024 * 1024
+        /// An UPDATE review carries the Node twice; a Node in etcd is at most 1.5 MiB (etcd's default request
+        /// limit), so 4 MiB holds two of the largest Nodes (3 MiB) and the review's envelope, and no more.
+        public var maxBodyBytes = 4 * 1024 * 1024
+        /// Request bytes all webhook connections may buffer together: 16 of the largest reviews at once, far below
+        /// the chart's 128 MiB memory limit.
+        public var maxBufferedBytes = 64 * 1024 * 1024
+        /// Connections from one client address at most; the API server needs a few dozen.
+        public var maxConnectionsPerClient = 256
 
         public init() {}
     }
