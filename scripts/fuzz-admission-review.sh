@@ -24,5 +24,9 @@ swiftc "${fuzz_swift_flags[@]}" -module-name AdmissionReviewFuzz -I "$out" \
 # Seeds: real reviews (other kinds) and Kubernetes' own test data, so the fuzzer starts from real shapes.
 cp Tests/Fixtures/k8s-testdata/admission.k8s.io.*.json Tests/Fixtures/real/admissionreview-*.json "$corpus/"
 printf '%s' '{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u","kind":{"group":"","version":"v1","kind":"Node"},"operation":"UPDATE","subResource":"status","object":{"metadata":{"name":"n","labels":{"kubernetes.io/os":"windows"}},"status":{"conditions":[{"type":"Ready","status":"True"}]}}}}' >"$corpus/seed-node"
+# The hostile shapes of issue 16: duplicate keys (a repeated request, object, or uid; null after a value), and a uid
+# with invalid UTF-8 and a lone surrogate.
+printf '%s' '{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"a","uid":null,"kind":{"group":"","version":"v1","kind":"Node"},"operation":"CREATE","object":{"metadata":{"name":"a"}},"object":{"metadata":{"name":"b"}}},"request":{"uid":"b","kind":{"group":"","version":"v1","kind":"Node"},"operation":"DELETE","oldObject":{"metadata":{"name":"c"}}},"request":null}' >"$corpus/seed-duplicates"
+printf '{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"a\377\376\\ud800b","kind":{"group":"","version":"v1","kind":"Pod"},"operation":"CREATE"}}' >"$corpus/seed-bad-uid"
 
 run_fuzzer "$out" "$corpus" -max_len=65536

@@ -46,7 +46,8 @@ public struct ServerMetrics: Sendable {
                     metricName: "cops_vigilante_http_connections_shed_total", unitName: "",
                     helpText:
                         "Connections refused or closed early to keep serving: per_client_limit (its address held its "
-                        + "limit), idle_evicted (oldest idle, at the connection limit), buffer_budget (503: request "
+                        + "limit), idle_evicted and silent_evicted (the oldest idle one, else the oldest that had "
+                        + "sent nothing, at the connection limit), buffer_budget (503: request "
                         + "bytes over the budget), handshake_timeout and head_timeout (no TLS handshake, or no request "
                         + "head, within the head timeout of the accept)."),
                 labels: [("listener", listener), ("reason", reason.rawValue)])

@@ -119,6 +119,21 @@ import Testing
         #expect(shed.count(.idleEvicted) == 1)
     }
 
+    @Test func atTheConnectionLimit_withNoneIdle_theOldestSilentConnectionMakesRoom() throws {
+        let shed = Shed()
+        let (server, port) = try Self.server(shed) { $0.maxConnections = 3 }
+        defer { Task { await server.shutdown() } }
+        let silent = try (0..<3).map { _ in try Self.connect(port) }
+        defer { silent.forEach { close($0) } }
+
+        let newcomer = try Self.connect(port)
+        defer { close(newcomer) }
+        Self.send(newcomer, "GET /ok HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(Self.readResponse(newcomer)?.hasPrefix("HTTP/1.1 200") == true)
+        #expect(Self.isClosedByServer(silent[0]), "the oldest silent connection was closed")
+        #expect(shed.count(.silentEvicted) == 1)
+    }
+
     @Test func oneClientAddress_cannotTakeMoreThanItsLimit() throws {
         let shed = Shed()
         let (server, port) = try Self.server(shed) { $0.maxConnectionsPerClient = 2 }

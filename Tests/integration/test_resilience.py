@@ -190,8 +190,9 @@ def test_the_open_connections_gauge_follows_the_connections(server: Vigilante) -
 
 
 def test_more_connections_than_the_limit_are_survived(launch, pki: PKI) -> None:
-    """The connection limit is 4096: 4,300 connections from 22 peers neither crash the server nor get it above its
-    limit, and it serves again once they are gone."""
+    """The connection limit is 4096: 4,300 silent connections from 22 peers neither crash the server nor get it
+    above its limit; the webhook and /healthz answer during the flood (the oldest silent connections make room),
+    and after it."""
     server = launch(cert=pki.server_a)
     sockets = []
     try:
@@ -208,6 +209,9 @@ def test_more_connections_than_the_limit_are_survived(launch, pki: PKI) -> None:
         assert len(sockets) >= 4096, f"only {len(sockets)} connections could be opened"
         open_now = metric(scrape(server), "cops_vigilante_http_open_connections", listener="webhook")
         assert open_now is not None and open_now <= 4096, f"{open_now} open webhook connections, limit 4096"
+        assert _serves(server, pki), "the webhook did not answer during the flood"
+        assert request(server.metrics_port, "GET", "/healthz", timeout=2).status == 200
+        assert _shed(server, "silent_evicted") >= 1
         server.assert_alive()
     finally:
         for sock in sockets:
@@ -290,12 +294,15 @@ def test_uploads_over_the_buffer_budget_get_503_with_retry_after(launch, pki: PK
     server = launch(cert=pki.server_a,
                     config={"webhook": {"max_body_bytes": 65536, "max_buffered_bytes": 163840}})
     body = review("big") + b" " * (60000 - len(review("big")))
-    head = build_request("POST", "/validate", body)[:-len(body)]
+    # Expect: 100-continue: the server answers 100 once it has taken the head, and with it the body's budget.
+    head = build_request("POST", "/validate", body, {"Expect": "100-continue"})[:-len(body)]
     stalled = []
     try:
         for _ in range(2):
             sock = connect(server.webhook_port, context=client_context(pki), timeout=10)
-            sock.sendall(head + body[:1000])
+            sock.sendall(head)
+            assert sock.recv(100).startswith(b"HTTP/1.1 100 Continue"), "no 100 Continue for a stalled upload"
+            sock.sendall(body[:1000])
             stalled.append(sock)
         wait_until(lambda: _over_budget(server, pki, body), timeout=10,
                    message="a third 60 KB upload was not refused while two were stalled")

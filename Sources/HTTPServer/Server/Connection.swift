@@ -46,6 +46,8 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
     /// Since when this kept-alive connection waits for its next request (`nil` while it is doing anything else): the
     /// oldest idle connection is closed first when the server is full.
     private(set) var idleSince: ContinuousClock.Instant?
+    /// When it was accepted: among connections that have not sent a request yet, the oldest makes room first.
+    let acceptedAt = ContinuousClock.now
     /// Bytes of the server's buffer budget this connection holds (`SharedLimits`).
     private var reservedBytes = 0
 
@@ -310,6 +312,14 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
     }
 
     // MARK: Idle and the buffer budget
+
+    /// Connected, and not one byte of a request yet: a TLS handshake in progress or nothing received since the
+    /// accept. A real client (the API server) sends its request right after connecting, so at the connection limit
+    /// the oldest of these is the first to go after the idle ones: a flood of silent connections cannot lock the
+    /// others out for the head timeout.
+    var isSilent: Bool {
+        !hasAnswered && (phase == .handshaking || (phase == .reading && parser.isIdle && parser.bufferedByteCount == 0))
+    }
 
     private func becomeIdle() {
         arm(configuration.idleTimeout, idle: true)

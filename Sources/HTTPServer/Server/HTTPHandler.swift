@@ -40,6 +40,9 @@ public enum ConnectionShedReason: String, Sendable, CaseIterable {
     case perClientLimit = "per_client_limit"
     /// An idle keep-alive connection, the oldest, closed to admit a new one at the connection limit.
     case idleEvicted = "idle_evicted"
+    /// With none idle, the oldest connection that had not sent a byte of a request (or finished its TLS handshake),
+    /// closed to admit a new one at the connection limit.
+    case silentEvicted = "silent_evicted"
     /// Its request would have taken the buffered request bytes over `maxBufferedBytes`: 503 and closed.
     case bufferBudget = "buffer_budget"
     /// The TLS handshake did not complete within `headerTimeout` of the accept.

@@ -17,6 +17,8 @@ final class ListenerLoop: EventLoopHandler, @unchecked Sendable {
     private var connections: [Int32: Connection] = [:]
     private let connectionLimit: Int
     private var isAcceptPaused = false
+    /// The most connections open at once since memory was last returned to the system.
+    private var peakSinceTrim = 0
     private var isStopped = false
     /// Called once when the last connection has closed after `stop`.
     private var onDrained: (@Sendable () -> Void)?
@@ -45,17 +47,18 @@ final class ListenerLoop: EventLoopHandler, @unchecked Sendable {
     func handleEvents(_ events: UInt32) {
         while !isStopped && !isAcceptPaused {
             // At the limit, the oldest idle keep-alive connection makes room for a new one (its client reconnects
-            // when it needs to); with none idle, new connections wait in the kernel's backlog until one closes.
+            // when it needs to), else the oldest that has sent nothing yet; with neither, new connections wait in
+            // the kernel's backlog until one closes.
             let atLimit = connections.count >= connectionLimit
-            guard !atLimit || oldestIdleConnection() != nil else {
+            guard !atLimit || evictionCandidate() != nil else {
                 pauseAccepting(until: nil)
                 return
             }
             switch Socket.accept(listener) {
             case .accepted(let fd):
-                if connections.count >= connectionLimit, let idle = oldestIdleConnection() {
-                    observer.connectionShed(.idleEvicted)
-                    idle.close()
+                if connections.count >= connectionLimit, let (connection, reason) = evictionCandidate() {
+                    observer.connectionShed(reason)
+                    connection.close()
                 }
                 open(fd)
             case .wouldBlock: return
@@ -74,14 +77,20 @@ final class ListenerLoop: EventLoopHandler, @unchecked Sendable {
         }
     }
 
-    private func oldestIdleConnection() -> Connection? {
-        var oldest: Connection?
+    /// The connection to close for a new one at the limit: the oldest idle keep-alive one, else the oldest silent
+    /// one (connected, no request byte yet); `nil` when every connection is busy with a request.
+    private func evictionCandidate() -> (Connection, ConnectionShedReason)? {
+        var idle: (Connection, ContinuousClock.Instant)?
+        var silent: Connection?
         for connection in connections.values {
-            guard let since = connection.idleSince else { continue }
-            if let current = oldest?.idleSince, current <= since { continue }
-            oldest = connection
+            if let since = connection.idleSince {
+                if idle.map({ since < $0.1 }) ?? true { idle = (connection, since) }
+            } else if connection.isSilent, silent.map({ connection.acceptedAt < $0.acceptedAt }) ?? true {
+                silent = connection
+            }
         }
-        return oldest
+        if let idle { return (idle.0, .idleEvicted) }
+        return silent.map { ($0, .silentEvicted) }
     }
 
     private func open(_ fd: Int32) {
@@ -113,6 +122,13 @@ final class ListenerLoop: EventLoopHandler, @unchecked Sendable {
     func connectionClosed(_ connection: Connection) {
         connections[connection.fd] = nil
         limits.release(connection.client)
+        // After a flood, once most of its connections are gone, the memory their buffers and TLS sessions took is
+        // returned to the system, so RSS comes back near its idle level.
+        peakSinceTrim = max(peakSinceTrim, connections.count + 1)
+        if peakSinceTrim >= 256 && connections.count <= peakSinceTrim / 16 {
+            vigilante_release_free_memory()
+            peakSinceTrim = connections.count
+        }
         observer.connectionClosed()
         if isAcceptPaused && !isStopped && connections.count < connectionLimit { resumeAccepting() }
         finishIfDrained()
