@@ -22,7 +22,11 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
     let client: PeerAddress
     private unowned let loop: EventLoop
     private unowned let owner: ListenerLoop
-    private let tls: TLSConnection?
+    /// The TLS session, made when the peer's first bytes arrive: a connection that never sends one (a silent
+    /// flood) costs no OpenSSL state at all.
+    private var tls: TLSConnection?
+    /// The context taken at the accept, until the session is made from it.
+    private var tlsContext: TLSContext?
     private var parser: HTTPRequestParser
     private(set) var phase: Phase
     private var output: [UInt8] = []
@@ -53,18 +57,18 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
 
     private var configuration: HTTPServerConfiguration { owner.configuration }
 
-    init(fd: Int32, client: PeerAddress, loop: EventLoop, owner: ListenerLoop, tls: TLSConnection?) {
+    init(fd: Int32, client: PeerAddress, loop: EventLoop, owner: ListenerLoop, tlsContext: TLSContext?) {
         self.fd = fd
         self.client = client
         self.loop = loop
         self.owner = owner
-        self.tls = tls
+        self.tlsContext = tlsContext
         let configuration = owner.configuration
         self.parser = HTTPRequestParser(
             limits: HTTPParserLimits(
                 maxBodyBytes: configuration.maxBodyBytes, maxHeaderBytes: configuration.maxHeaderBytes,
                 maxHeaderCount: configuration.maxHeaderCount))
-        self.phase = tls == nil ? .reading : .handshaking
+        self.phase = tlsContext == nil ? .reading : .handshaking
     }
 
     /// Registers with the loop and starts the head deadline: a peer that connects and sends nothing (or completes
@@ -114,6 +118,14 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
     // MARK: TLS handshake
 
     private func continueHandshake() {
+        if tls == nil {
+            guard let context = tlsContext, let session = TLSConnection(context: context, fd: fd) else {
+                close()
+                return
+            }
+            tls = session
+            tlsContext = nil
+        }
         guard let tls else { return }
         switch tls.handshake() {
         case .done:

@@ -104,16 +104,7 @@ final class ListenerLoop: EventLoopHandler, @unchecked Sendable {
             Glibc.close(fd)
             return
         }
-        var tls: TLSConnection?
-        if let tlsContext {
-            guard let session = TLSConnection(context: tlsContext(), fd: fd) else {
-                limits.release(client)
-                Glibc.close(fd)
-                return
-            }
-            tls = session
-        }
-        let connection = Connection(fd: fd, client: client, loop: loop, owner: self, tls: tls)
+        let connection = Connection(fd: fd, client: client, loop: loop, owner: self, tlsContext: tlsContext?())
         connections[fd] = connection
         observer.connectionOpened()
         connection.start()
