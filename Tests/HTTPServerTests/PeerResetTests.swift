@@ -39,19 +39,8 @@ import Testing
 
     /// Connects to 127.0.0.1:`port` and sends `request`.
     static func connectAndSend(port: Int, _ request: String) throws -> Int32 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        try #require(connected == 0)
-        let sent = request.utf8CString.withUnsafeBytes { send(fd, $0.baseAddress, $0.count - 1, 0) }
-        try #require(sent == request.utf8.count)
+        let fd = try ConnectionLimitsTests.connect(port)
+        ConnectionLimitsTests.send(fd, request)
         return fd
     }
 
