@@ -63,7 +63,7 @@ public struct Application: Sendable {
             makeServer(
                 "metrics", port: configuration.metrics.port, router: metricsRouter,
                 tls: configuration.metrics.tls ? reloader : nil,
-                observer: metrics.metricsListener, limits: Self.metricsListenerLimits))
+                observer: metrics.metricsListener, configure: Self.limitMetricsListener))
 
         if let reloader {
             services.append(
@@ -90,7 +90,7 @@ public struct Application: Sendable {
             makeServer(
                 "webhook", port: configuration.webhookPort, router: webhookRouter,
                 tls: configuration.tls ? reloader : nil,
-                observer: metrics.webhookListener, limits: webhookListenerLimits))
+                observer: metrics.webhookListener, configure: limitWebhookListener))
 
         try await ServiceRunner.run(
             services, loopEnds: loopEnds, stopTimeout: configuration.shutdownTimeout, logger: logger)
@@ -127,36 +127,28 @@ public struct Application: Sendable {
             onFirstResync: { readiness.markMet("first node sync") })
     }
 
-    /// The connection limits of a listener.
-    struct ListenerLimits {
-        var maxConnections: Int
-        var maxConnectionsPerClient: Int
-        var maxBodyBytes: Int
-        var maxBufferedBytes: Int
-    }
-
-    /// The webhook's limits come from the configuration (`webhook.*`).
-    private var webhookListenerLimits: ListenerLimits {
-        ListenerLimits(
-            maxConnections: HTTPServerConfiguration(port: 0).maxConnections,
-            maxConnectionsPerClient: configuration.webhook.maxConnectionsPerClient,
-            maxBodyBytes: configuration.webhook.maxBodyBytes, maxBufferedBytes: configuration.webhook.maxBufferedBytes)
+    /// The webhook's limits come from the configuration (`webhook.*`); the connection limit is the server's default.
+    private func limitWebhookListener(_ server: inout HTTPServerConfiguration) {
+        server.maxConnectionsPerClient = configuration.webhook.maxConnectionsPerClient
+        server.maxBodyBytes = configuration.webhook.maxBodyBytes
+        server.maxBufferedBytes = configuration.webhook.maxBufferedBytes
     }
 
     /// The metrics listener serves Prometheus and the kubelet's probes, a handful of clients sending no bodies: a
     /// limit of its own, far smaller than the webhook's, so that a flood of either port leaves `/healthz` answering.
-    static let metricsListenerLimits = ListenerLimits(
-        maxConnections: 512, maxConnectionsPerClient: 64, maxBodyBytes: 64 * 1024, maxBufferedBytes: 4 * 1024 * 1024)
+    static func limitMetricsListener(_ server: inout HTTPServerConfiguration) {
+        server.maxConnections = 512
+        server.maxConnectionsPerClient = 64
+        server.maxBodyBytes = 64 * 1024
+        server.maxBufferedBytes = 4 * 1024 * 1024
+    }
 
     private func makeServer(
         _ name: String, port: Int, router: HTTPRouter, tls reloader: CertificateReloader?,
-        observer: HTTPServerObserver, limits: ListenerLimits
+        observer: HTTPServerObserver, configure: (inout HTTPServerConfiguration) -> Void
     ) -> HTTPServerService {
         var serverConfiguration = HTTPServerConfiguration(port: port)
-        serverConfiguration.maxConnections = limits.maxConnections
-        serverConfiguration.maxConnectionsPerClient = limits.maxConnectionsPerClient
-        serverConfiguration.maxBodyBytes = limits.maxBodyBytes
-        serverConfiguration.maxBufferedBytes = limits.maxBufferedBytes
+        configure(&serverConfiguration)
         var contextSource: (@Sendable () -> TLSContext)?
         if let reloader {
             contextSource = { reloader.current }

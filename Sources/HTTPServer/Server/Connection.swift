@@ -48,8 +48,12 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
     /// Whether a response was written: until then the head timeout runs from the accept, never the idle one.
     private var hasAnswered = false
     /// Since when this kept-alive connection waits for its next request (`nil` while it is doing anything else): the
-    /// oldest idle connection is closed first when the server is full.
-    private(set) var idleSince: ContinuousClock.Instant?
+    /// oldest idle connection is closed first when the server is full. Read off the idle deadline, which is armed
+    /// exactly then.
+    var idleSince: ContinuousClock.Instant? {
+        guard isIdleDeadline, phase == .reading, let deadline else { return nil }
+        return deadline - configuration.idleTimeout
+    }
     /// When it was accepted: among connections that have not sent a request yet, the oldest makes room first.
     let acceptedAt = ContinuousClock.now
     /// Bytes of the server's buffer budget this connection holds (`SharedLimits`).
@@ -108,7 +112,6 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
     func close() {
         guard phase != .closed else { return }
         phase = .closed
-        idleSince = nil
         releaseBudget(keeping: 0)
         loop.deregister(fd)
         Glibc.close(fd)
@@ -214,12 +217,10 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
                 if parser.isIdle {
                     if isDraining { close() } else if hasAnswered && !isIdleDeadline { becomeIdle() }
                 } else if isIdleDeadline {
-                    idleSince = nil
                     arm(configuration.headerTimeout)
                 }
                 return
             case .head(let head):
-                idleSince = nil
                 // The whole announced body will be held: reserve it now, before reading it.
                 // (What is buffered already is that body's start, and perhaps a pipelined request after it.)
                 let announced = max(parser.bufferedByteCount, head.contentLength ?? 0)
@@ -238,7 +239,6 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
 
     private func dispatch(_ request: HTTPRequest) {
         phase = .processing
-        idleSince = nil
         // No deadline while the handler has the request; a pending loop timer finds none and does nothing.
         deadline = nil
         clientAskedToClose = !request.head.keepAlive
@@ -335,7 +335,6 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
 
     private func becomeIdle() {
         arm(configuration.idleTimeout, idle: true)
-        idleSince = .now
         owner.connectionBecameIdle()
     }
 

@@ -48,6 +48,4 @@ final class SharedLimits: Sendable {
     func giveBack(_ bytes: Int) -> Int {
         bufferedBytes.subtract(bytes, ordering: .relaxed).newValue
     }
-
-    var reservedBytes: Int { bufferedBytes.load(ordering: .relaxed) }
 }

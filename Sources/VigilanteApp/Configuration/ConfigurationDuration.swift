@@ -18,48 +18,32 @@ enum ConfigurationDuration {
         case invalid
     }
 
-    /// Reads a duration; one longer than `maximum` is `.tooLong` (however many digits it has).
+    /// Reads a duration in one pass; one longer than `maximum` is `.tooLong`, however many digits it has (digits
+    /// and units that only overflow are a value too long, not a form not understood).
     static func read(_ text: String) -> Reading {
-        guard let value = parse(text) else {
-            // Digits and units that only overflowed are a value too long, not a form not understood.
-            return isWellFormed(text) ? .tooLong : .invalid
-        }
-        return value <= maximum ? .duration(value) : .tooLong
-    }
-
-    /// Whole seconds, or numbers each followed by a known unit: what `parse` reads when nothing overflows.
-    private static func isWellFormed(_ text: String) -> Bool {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        if !trimmed.isEmpty && trimmed.allSatisfy({ $0.isASCII && $0.isNumber }) { return true }
+        guard !trimmed.isEmpty else { return .invalid }
+        if trimmed.allSatisfy({ $0.isASCII && $0.isNumber }) {
+            guard let seconds = Int64(trimmed) else { return .tooLong }
+            return within(.seconds(seconds))
+        }
+        var microseconds = 0.0
         var rest = Substring(trimmed)
         while !rest.isEmpty {
             let number = rest.prefix { ($0.isASCII && $0.isNumber) || $0 == "." }
             rest = rest.dropFirst(number.count)
             let unit = rest.prefix { $0.isLetter }
             rest = rest.dropFirst(unit.count)
-            guard Double(number) != nil, unitInSeconds(unit) != nil else { return false }
+            guard let value = Double(number), let scale = unitInSeconds(unit) else { return .invalid }
+            microseconds += (value * scale * 1_000_000).rounded()
         }
-        return !trimmed.isEmpty
+        // Beyond a year by far: no Int64 conversion is tried on it.
+        guard microseconds < 1e15 else { return .tooLong }
+        return within(.microseconds(Int64(microseconds)))
     }
 
-    private static func parse(_ text: String) -> Duration? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        if let seconds = Int64(trimmed), seconds >= 0 { return .seconds(seconds) }
-        guard !trimmed.isEmpty else { return nil }
-
-        var total = Duration.zero
-        var rest = Substring(trimmed)
-        while !rest.isEmpty {
-            let number = rest.prefix { $0.isNumber || $0 == "." }
-            rest = rest.dropFirst(number.count)
-            let unit = rest.prefix { $0.isLetter }
-            rest = rest.dropFirst(unit.count)
-            guard let value = Double(number), value >= 0, let scale = unitInSeconds(unit) else { return nil }
-            let microseconds = (value * scale * 1_000_000).rounded()
-            guard microseconds < 1e15 else { return nil }
-            total += .microseconds(Int64(microseconds))
-        }
-        return total
+    private static func within(_ duration: Duration) -> Reading {
+        duration <= maximum ? .duration(duration) : .tooLong
     }
 
     private static func unitInSeconds(_ unit: Substring) -> Double? {
