@@ -97,6 +97,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Leader election on a coordination.k8s.io Lease, as client-go does it. Knows nothing of healing.
+        .target(
+            name: "LeaderElection",
+            dependencies: [
+                "Kubernetes",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The libcurl implementation of the Kubernetes API.
         .target(
             name: "KubernetesClient",
@@ -188,6 +198,15 @@ let package = Package(
                 "KubernetesClient", "Kubernetes", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LeaderElectionTests",
+            dependencies: [
+                "LeaderElection", "Kubernetes", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: swiftSettings

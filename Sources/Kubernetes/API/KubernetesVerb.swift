@@ -9,9 +9,12 @@ public enum KubernetesVerb: String, Sendable, CaseIterable {
     case listPods = "list_pods"
     case createEvent = "create_event"
     case listEvents = "list_events"
+    case getLease = "get_lease"
+    case createLease = "create_lease"
+    case updateLease = "update_lease"
 
     /// Whether the call creates an object, so that a 409 answer means "already exists" even without a `Status`.
     public var isCreate: Bool {
-        self == .createPod || self == .createEvent
+        self == .createPod || self == .createEvent || self == .createLease
     }
 }
