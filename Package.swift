@@ -128,6 +128,7 @@ let package = Package(
                 "HTTPServer",
                 "Kubernetes",
                 "KubernetesClient",
+                "LeaderElection",
                 "Monitoring",
                 "Webhook",
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -62,6 +62,12 @@ public final class HealingMetrics: Sendable {
     func recordProbe(_ outcome: ProbeOutcome) { probeSandboxes[outcome]?.increment() }
     func recordNotReadySighting() { notReadySightings.add(1, ordering: .relaxed) }
 
+    /// Zero nodes and an empty queue: a replica that stops leading no longer tracks any node.
+    public func clearNodeCounts() {
+        setCounts([:])
+        queueDepth.set(to: 0)
+    }
+
     func setCounts(_ counts: [HealingPhase: Int]) {
         for (phase, gauge) in nodesByPhase { gauge.set(to: Double(counts[phase] ?? 0)) }
     }

@@ -21,4 +21,9 @@ public final class LeaderElectionMetrics: Sendable {
                 helpText: "Attempts of the leader to renew its Lease that failed (API error, conflict, timeout)."))
         leader.set(to: 0)
     }
+
+    /// Without leader election the only replica heals: it is the leader for dashboards and alerts.
+    public func markSoleReplica() {
+        leader.set(to: 1)
+    }
 }

@@ -1,5 +1,6 @@
 import HTTPServer
 import Healing
+import LeaderElection
 import Monitoring
 public import Prometheus
 import Webhook
@@ -17,6 +18,7 @@ public struct AppMetrics: Sendable {
     let server: ServerMetrics
     let webhook: WebhookMetrics
     let healing: HealingMetrics
+    let leaderElection: LeaderElectionMetrics
     let webhookListener: HTTPServerObserver
     let metricsListener: HTTPServerObserver
 
@@ -25,6 +27,7 @@ public struct AppMetrics: Sendable {
         server = ServerMetrics(registry: registry, version: version, commit: commit)
         webhook = WebhookMetrics(registry: registry)
         healing = HealingMetrics(registry: registry)
+        leaderElection = LeaderElectionMetrics(registry: registry)
         webhookListener = server.serverObserver(listener: "webhook")
         metricsListener = server.serverObserver(listener: "metrics")
     }

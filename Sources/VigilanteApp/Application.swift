@@ -2,6 +2,7 @@ import Foundation
 import HTTPServer
 import Healing
 import KubernetesClient
+import LeaderElection
 public import Logging
 import Monitoring
 import Webhook
@@ -74,10 +75,25 @@ public struct Application: Sendable {
 
         var sink: any NodeEventSink = LoggingNodeEventSink(logger: logger)
         if configuration.snat.enabled {
-            let scheduler = try makeScheduler(metrics: metrics, readiness: readiness)
-            services.append(
-                BackgroundService("healing scheduler", loopEnds: loopEnds, logger: logger) { await scheduler.run() })
-            sink = SchedulerNodeEventSink(scheduler: scheduler)
+            let client = try makeClient(metrics: metrics)
+            if configuration.leaderElection.enabled {
+                let healing = makeElectedHealing(client: client, metrics: metrics, readiness: readiness)
+                services.append(
+                    BackgroundService("leader election", loopEnds: loopEnds, logger: logger) { await healing.run() })
+                sink = LeaderNodeEventSink(healing: healing)
+            } else {
+                metrics.leaderElection.markSoleReplica()
+                readiness.register("first node sync")
+                let scheduler = HealingScheduler(
+                    api: client, clock: SystemWallClock(), configuration: healingConfiguration,
+                    metrics: metrics.healing, logger: logger,
+                    onFirstResync: { readiness.markMet("first node sync") })
+                services.append(
+                    BackgroundService("healing scheduler", loopEnds: loopEnds, logger: logger) {
+                        await scheduler.run()
+                    })
+                sink = SchedulerNodeEventSink(scheduler: scheduler)
+            }
         } else {
             logger.notice("The SNAT healing task is off (tasks.snat.enabled: false); the webhook still answers")
         }
@@ -97,34 +113,78 @@ public struct Application: Sendable {
         logger.info("Stopped cleanly")
     }
 
-    /// The Kubernetes client and the scheduler on it; `/readyz` waits for its first node sync.
-    private func makeScheduler(metrics: AppMetrics, readiness: Readiness) throws -> HealingScheduler {
-        let clusterConfig: ClusterConfig
+    private func loadClusterConfig() throws -> ClusterConfig {
         do {
-            clusterConfig = try ClusterConfigLoader(explicitPath: kubeconfigPath).load()
+            return try ClusterConfigLoader(explicitPath: kubeconfigPath).load()
         } catch {
             throw StartupError(description: "cannot load the Kubernetes configuration: \(error)")
         }
+    }
+
+    /// The client the healing scheduler uses, rate-limited by `kubernetes.qps` and `kubernetes.burst`.
+    private func makeClient(metrics: AppMetrics) throws -> CurlKubernetesClient {
+        let clusterConfig = try loadClusterConfig()
         logger.info("Kubernetes API", metadata: ["cluster": "\(clusterConfig)"])
-        let client = CurlKubernetesClient(
+        return CurlKubernetesClient(
             config: clusterConfig, version: BuildInfo.version,
-            options: KubernetesClientOptions(qps: configuration.kubernetes.qps, burst: configuration.kubernetes.burst),
+            options: KubernetesClientOptions(
+                qps: configuration.kubernetes.qps, burst: configuration.kubernetes.burst,
+                userAgentComment: userAgentComment),
             registry: metrics.registry, logger: logger)
+    }
+
+    /// With leader election, the replica's identity in the User-Agent tells the replicas apart in audit logs.
+    private var userAgentComment: String? {
+        configuration.leaderElection.enabled ? configuration.leaderElection.identity : nil
+    }
+
+    private var healingConfiguration: HealingConfiguration {
         let snat = configuration.snat
         var healing = HealingConfiguration(
             interval: configuration.interval, window: snat.healingDuration, errorThreshold: snat.errorThreshold,
             resyncInterval: snat.resyncInterval,
             probePod: ProbePod(
                 image: snat.podImage, namespace: snat.podNamespace, tolerations: snat.healingPodTolerations),
-            reportingInstance: ProcessInfo.processInfo.environment["HOSTNAME"] ?? "cops-vigilante")
+            reportingInstance: configuration.leaderElection.enabled
+                ? configuration.leaderElection.identity
+                : ProcessInfo.processInfo.environment["HOSTNAME"] ?? "cops-vigilante")
         healing.verifySandboxes = snat.verifySandboxes
         healing.minSandboxes = snat.minSandboxes
         healing.sandboxTimeout = snat.sandboxTimeout
         healing.retryAfter = snat.retryAfter
-        readiness.register("first node sync")
-        return HealingScheduler(
-            api: client, clock: SystemWallClock(), configuration: healing, metrics: metrics.healing, logger: logger,
-            onFirstResync: { readiness.markMet("first node sync") })
+        return healing
+    }
+
+    /// The elector on a client of its own (its renewals never wait behind healing's requests in one rate
+    /// limiter), and a scheduler per term whose writes pass only while the term lasts. `/readyz` waits for the
+    /// Lease to have been read once (the API server answers), never for leadership.
+    private func makeElectedHealing(
+        client: CurlKubernetesClient, metrics: AppMetrics, readiness: Readiness
+    ) -> LeaderElectedHealing {
+        let election = configuration.leaderElection
+        let leaseClient = CurlKubernetesClient(
+            config: client.config, version: BuildInfo.version,
+            options: KubernetesClientOptions(
+                qps: 5, burst: 10, requestTimeout: election.renewDeadline, maxIdleConnections: 1,
+                maxBodyBytes: 1 << 20, userAgentComment: userAgentComment),
+            logger: logger)
+        readiness.register("Lease read")
+        let elector = LeaderElector(
+            api: leaseClient, clock: SystemElectionClock(),
+            configuration: LeaderElectionConfiguration(
+                namespace: election.namespace, leaseName: election.leaseName, identity: election.identity,
+                leaseDuration: election.leaseDuration, renewDeadline: election.renewDeadline,
+                retryPeriod: election.retryPeriod),
+            metrics: metrics.leaderElection, logger: logger, onFirstContact: { readiness.markMet("Lease read") })
+        let api = LeaderOnlyWrites(api: client, leadership: elector.leadership)
+        let healingConfiguration = self.healingConfiguration
+        let logger = self.logger
+        let healingMetrics = metrics.healing
+        return LeaderElectedHealing(elector: elector, metrics: healingMetrics) {
+            HealingScheduler(
+                api: api, clock: SystemWallClock(), configuration: healingConfiguration, metrics: healingMetrics,
+                logger: logger)
+        }
     }
 
     /// The webhook's limits come from the configuration (`webhook.*`); the connection limit is the server's default.

@@ -109,8 +109,8 @@ import VigilanteApp
     }
 
     @Test func emptyFileAndEmptySections_keepTheDefaults() throws {
-        #expect(try load("").configuration == VigilanteConfiguration())
-        #expect(try load("tasks:\nwebhook:\n").configuration == VigilanteConfiguration())
+        #expect(try load("").configuration == resolvedDefaults)
+        #expect(try load("tasks:\nwebhook:\n").configuration == resolvedDefaults)
     }
 
     @Test func goOriginalTemplateKeys_loadUnchanged() throws {
@@ -130,9 +130,11 @@ import VigilanteApp
 
     @Test func commentedTemplate_listsEveryKeyAtItsDefault() throws {
         let path = repositoryRoot.appending(path: "config/conf.template.yaml").path
-        let loaded = ConfigurationLoader(explicitPath: path).load()
+        let loaded = ConfigurationLoader(
+            explicitPath: path, environment: testEnvironment, serviceAccountNamespaceFile: "/nonexistent/namespace"
+        ).load()
         #expect(loaded.problems.isEmpty)
-        #expect(loaded.configuration.yamlText == VigilanteConfiguration().yamlText)
+        #expect(loaded.configuration.yamlText == resolvedDefaults.yamlText)
         let template = try String(contentsOfFile: path, encoding: .utf8)
         for (key, _) in VigilanteConfiguration().keyValues {
             let leaf = String(key.split(separator: ".").last!)

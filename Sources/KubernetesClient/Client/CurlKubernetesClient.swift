@@ -24,7 +24,8 @@ public final class CurlKubernetesClient: KubernetesAPI {
             server: config.server, certificateAuthorityPEM: config.certificateAuthorityPEM,
             clientCertificatePEM: config.clientCertificatePEM, clientKeyPEM: config.clientKeyPEM,
             insecureSkipTLSVerify: config.insecureSkipTLSVerify, connectTimeout: options.connectTimeout,
-            requestTimeout: options.requestTimeout, userAgent: "cops-vigilante/\(version)",
+            requestTimeout: options.requestTimeout,
+            userAgent: "cops-vigilante/\(version)" + (options.userAgentComment.map { " (\($0))" } ?? ""),
             maxBodyBytes: options.maxBodyBytes)
         executor = RequestExecutor(
             transport: CurlTransport(settings: settings, maxIdleConnections: options.maxIdleConnections),

@@ -21,12 +21,15 @@ public struct KubernetesClientOptions: Sendable {
     public var clock: any RequestClock
     /// Values in `0..<1` for the backoff jitter.
     public var random: @Sendable () -> Double
+    /// Added to the User-Agent in parentheses (`cops-vigilante/1.3.0 (replica-a)`), so that the API server's audit
+    /// log tells replicas apart. Must hold no control character.
+    public var userAgentComment: String?
 
     public init(
         qps: Double = 20, burst: Int = 40, retry: RetryPolicy = RetryPolicy(), connectTimeout: Duration = .seconds(10),
         requestTimeout: Duration = .seconds(60), tokenRefreshInterval: Duration = .seconds(60),
         maxIdleConnections: Int = 4, maxBodyBytes: Int = 256 << 20, clock: any RequestClock = ContinuousRequestClock(),
-        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }, userAgentComment: String? = nil
     ) {
         self.qps = qps
         self.burst = burst
@@ -38,5 +41,6 @@ public struct KubernetesClientOptions: Sendable {
         self.maxBodyBytes = maxBodyBytes
         self.clock = clock
         self.random = random
+        self.userAgentComment = userAgentComment
     }
 }

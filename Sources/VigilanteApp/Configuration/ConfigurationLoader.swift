@@ -13,10 +13,19 @@ public struct ConfigurationLoader: Sendable {
 
     public var searchPaths: [String]
     public var explicitPath: String?
+    /// Where the defaults of `leader_election.identity` (`POD_NAME`) and `namespace` come from.
+    public var environment: [String: String]
+    public var serviceAccountNamespaceFile: String
 
-    public init(explicitPath: String? = nil, searchPaths: [String] = Self.defaultSearchPaths) {
+    public init(
+        explicitPath: String? = nil, searchPaths: [String] = Self.defaultSearchPaths,
+        environment: [String: String]? = nil,
+        serviceAccountNamespaceFile: String = VigilanteConfiguration.LeaderElection.serviceAccountNamespaceFile
+    ) {
         self.explicitPath = explicitPath
         self.searchPaths = searchPaths
+        self.environment = environment ?? ProcessInfo.processInfo.environment
+        self.serviceAccountNamespaceFile = serviceAccountNamespaceFile
     }
 
     public func load(overrides: [ConfigurationOverride] = []) -> LoadedConfiguration {
@@ -56,6 +65,8 @@ public struct ConfigurationLoader: Sendable {
             }
         }
         result.configuration.followInterval(keysSet: Set(result.origins.keys))
+        result.configuration.leaderElection.resolveDefaults(
+            environment: environment, namespaceFile: serviceAccountNamespaceFile)
         result.problems +=
             ConfigurationValidator(
                 configuration: result.configuration, origins: result.origins, writtenValues: result.writtenValues

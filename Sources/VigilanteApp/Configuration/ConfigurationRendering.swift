@@ -33,6 +33,13 @@ extension VigilanteConfiguration {
             ("tasks.snat.min_sandboxes", "\(snat.minSandboxes)"),
             ("tasks.snat.sandbox_timeout", snat.sandboxTimeout.shortText),
             ("tasks.snat.retry_after", snat.retryAfter.shortText),
+            ("leader_election.enabled", "\(leaderElection.enabled)"),
+            ("leader_election.namespace", leaderElection.namespace),
+            ("leader_election.lease_name", leaderElection.leaseName),
+            ("leader_election.identity", leaderElection.identity),
+            ("leader_election.lease_duration", leaderElection.leaseDuration.shortText),
+            ("leader_election.renew_deadline", leaderElection.renewDeadline.shortText),
+            ("leader_election.retry_period", leaderElection.retryPeriod.shortText),
         ]
     }
 
@@ -81,6 +88,13 @@ extension VigilanteConfiguration {
                         "sandbox_timeout": snat.sandboxTimeout.shortText, "retry_after": snat.retryAfter.shortText,
                     ] as [String: Any]
                 ],
+                "leader_election": [
+                    "enabled": leaderElection.enabled, "namespace": leaderElection.namespace,
+                    "lease_name": leaderElection.leaseName, "identity": leaderElection.identity,
+                    "lease_duration": leaderElection.leaseDuration.shortText,
+                    "renew_deadline": leaderElection.renewDeadline.shortText,
+                    "retry_period": leaderElection.retryPeriod.shortText,
+                ] as [String: Any],
             ] as [String: Any],
             "endpoints": [
                 "webhook": ["port": webhookPort, "scheme": tls ? "https" : "http", "paths": Endpoints.webhookPaths]
@@ -126,7 +140,8 @@ extension VigilanteConfiguration {
     private static func yamlScalar(_ value: String, key: String) -> String {
         let stringKeys: Set = [
             "webhook.cert_file", "webhook.key_file", "webhook.client_ca_file", "tasks.snat.pod_image",
-            "tasks.snat.pod_namespace",
+            "tasks.snat.pod_namespace", "leader_election.namespace", "leader_election.lease_name",
+            "leader_election.identity",
         ]
         return stringKeys.contains(key) ? JSONString.quoted(value) : value
     }

@@ -65,6 +65,23 @@ enum ConfigurationSchema {
         Key(name: "tasks.snat.healing_pod_tolerations") { node, config in
             TolerationReader.read(node) { config.snat.healingPodTolerations = $0 }
         },
+        Key(name: "leader_election.enabled") { node, config in bool(node) { config.leaderElection.enabled = $0 } },
+        Key(name: "leader_election.namespace") { node, config in
+            string(node) { config.leaderElection.namespace = $0 }
+        },
+        Key(name: "leader_election.lease_name") { node, config in
+            string(node) { config.leaderElection.leaseName = $0 }
+        },
+        Key(name: "leader_election.identity") { node, config in string(node) { config.leaderElection.identity = $0 } },
+        Key(name: "leader_election.lease_duration") { node, config in
+            duration(node) { config.leaderElection.leaseDuration = $0 }
+        },
+        Key(name: "leader_election.renew_deadline") { node, config in
+            duration(node) { config.leaderElection.renewDeadline = $0 }
+        },
+        Key(name: "leader_election.retry_period") { node, config in
+            duration(node) { config.leaderElection.retryPeriod = $0 }
+        },
     ]
 
     /// Names the Go original's `conf.template.yaml` used, read as today's key so old files load unchanged.

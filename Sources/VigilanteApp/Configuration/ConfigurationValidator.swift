@@ -127,7 +127,56 @@ struct ConfigurationValidator {
             Self.isDNSLabel(namespace), "tasks.snat.pod_namespace", namespace,
             "must be a namespace name: 1 to 63 lower case letters, digits or \"-\", starting and ending with a letter or digit"
         )
+        checkLeaderElection(config.leaderElection, check)
         return problems
+    }
+
+    /// Each duration of the election from 1 s to 10 min, and client-go's order: a leader gives up
+    /// (`renew_deadline`) before followers take over (`lease_duration`), and retries (`retry_period`) in between.
+    private func checkLeaderElection(
+        _ election: VigilanteConfiguration.LeaderElection, _ check: (Bool, String, String, String) -> Void
+    ) {
+        check(
+            Self.isDNSLabel(election.namespace), "leader_election.namespace", election.namespace,
+            "must be a namespace name: 1 to 63 lower case letters, digits or \"-\", starting and ending with a letter or digit"
+        )
+        check(
+            Self.isDNSSubdomain(election.leaseName), "leader_election.lease_name", election.leaseName,
+            "must be a Lease name: at most 253 lower case letters, digits, \"-\" or \".\", starting and ending with a "
+                + "letter or digit")
+        check(
+            !election.identity.isEmpty && election.identity.utf8.count <= 253
+                && !election.identity.unicodeScalars.contains { $0.properties.generalCategory == .control },
+            "leader_election.identity", election.identity,
+            "must be 1 to 253 characters without control characters (it is written into the Lease and logs)")
+        let keys: [(String, Duration)] = [
+            ("leader_election.lease_duration", election.leaseDuration),
+            ("leader_election.renew_deadline", election.renewDeadline),
+            ("leader_election.retry_period", election.retryPeriod),
+        ]
+        for (key, value) in keys {
+            check(
+                Self.electionDurationRange.contains(value), key, value.shortText,
+                "must be from \(Self.electionDurationRange.lowerBound.shortText) to "
+                    + "\(Self.electionDurationRange.upperBound.shortText)")
+        }
+        check(
+            election.leaseDuration > election.renewDeadline, "leader_election.lease_duration",
+            election.leaseDuration.shortText,
+            "must be longer than leader_election.renew_deadline (\(election.renewDeadline.shortText)): the leader "
+                + "must stop acting before another replica may take over")
+        check(
+            election.renewDeadline > election.retryPeriod, "leader_election.renew_deadline",
+            election.renewDeadline.shortText,
+            "must be longer than leader_election.retry_period (\(election.retryPeriod.shortText)), or the leader "
+                + "has no second chance to renew")
+    }
+
+    static let electionDurationRange: ClosedRange<Duration> = .seconds(1) ... .seconds(600)
+
+    static func isDNSSubdomain(_ text: String) -> Bool {
+        text.utf8.count <= 253 && !text.isEmpty
+            && text.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { isDNSLabel(String($0)) }
     }
 
     static func isDNSLabel(_ text: String) -> Bool {

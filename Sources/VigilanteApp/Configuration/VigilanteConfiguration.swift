@@ -1,3 +1,4 @@
+import Foundation
 public import Kubernetes
 
 /// The whole configuration of `vigilante run`, with the defaults the README's
@@ -21,6 +22,7 @@ public struct VigilanteConfiguration: Sendable, Equatable {
     public var metrics = Metrics()
     public var kubernetes = KubernetesAccess()
     public var snat = SnatTask()
+    public var leaderElection = LeaderElection()
 
     public init() {}
 
@@ -92,6 +94,45 @@ public struct VigilanteConfiguration: Sendable, Equatable {
 }
 
 extension VigilanteConfiguration {
+    /// Leader election among replicas (`leader_election.*`): only the replica holding the Lease heals.
+    public struct LeaderElection: Sendable, Equatable {
+        /// Off for the binary (one replica heals alone, no Lease); the chart turns it on.
+        public var enabled = false
+        /// Where the Lease lives. Empty until loading fills in the default: the namespace of the pod's service
+        /// account in a cluster, else `kube-system`.
+        public var namespace = ""
+        public var leaseName = "cops-vigilante"
+        /// This replica's `holderIdentity`. Empty until loading fills in the default: `$POD_NAME`, else the host
+        /// name with a random suffix.
+        public var identity = ""
+        public var leaseDuration: Duration = .seconds(15)
+        public var renewDeadline: Duration = .seconds(10)
+        public var retryPeriod: Duration = .seconds(2)
+
+        public init() {}
+
+        /// Where a pod's service account namespace is mounted.
+        public static let serviceAccountNamespaceFile = "/var/run/secrets/kubernetes.io/serviceaccount/namespace"
+
+        /// Fills in the defaults that depend on where the process runs.
+        mutating func resolveDefaults(environment: [String: String], namespaceFile: String) {
+            if namespace.isEmpty {
+                let mounted = (try? String(contentsOfFile: namespaceFile, encoding: .utf8))?
+                    .trimmingCharacters(in: .whitespacesAndNewlines)
+                namespace = mounted.flatMap { $0.isEmpty ? nil : $0 } ?? "kube-system"
+            }
+            if identity.isEmpty {
+                if let pod = environment["POD_NAME"], !pod.isEmpty {
+                    identity = pod
+                } else {
+                    let host = ProcessInfo.processInfo.hostName
+                    let suffix = String(UInt32.random(in: 0...UInt32.max), radix: 16)
+                    identity = "\(host.isEmpty ? "cops-vigilante" : host)_\(suffix)"
+                }
+            }
+        }
+    }
+
     /// The defaults of `tasks.snat.sandbox_timeout`, `retry_after` and `min_sandboxes` suit the 30 s interval;
     /// when the file does not set them, they follow a longer interval (at least one interval; no more sandboxes
     /// than the window holds rounds), so that a configuration of the Go original with a long interval still loads.
