@@ -16,6 +16,9 @@ public actor HealingScheduler {
     let metrics: HealingMetrics
     let logger: Logger
     nonisolated let inbox: NodeEventInbox<NodeHint>
+    /// Nodes as the leader's watch delivered them (`nil`: deleted): the API server's own state, observed as they
+    /// are, without the read a callback needs.
+    nonisolated let watchedInbox: NodeEventInbox<Node?>
     /// Wakes the loop: node events, finished steps.
     nonisolated let wake = WakeSignal()
 
@@ -54,6 +57,7 @@ public actor HealingScheduler {
         self.metrics = metrics
         self.logger = logger
         self.inbox = NodeEventInbox(capacity: configuration.inboxCapacity)
+        self.watchedInbox = NodeEventInbox(capacity: configuration.inboxCapacity)
         self.onFirstResync = onFirstResync
     }
 
@@ -69,6 +73,21 @@ public actor HealingScheduler {
                 metadata: ["node": "\(hint.name)"])
         }
         metrics.queueDepth.set(to: Double(inbox.count))
+        wake.signal()
+    }
+
+    /// Queues a node event of the watch; never blocks. A full queue drops it (the next resync recovers it).
+    public nonisolated func enqueueWatched(_ event: NodeWatchEvent) {
+        let accepted: Bool
+        switch event {
+        case .added(let node), .modified(let node):
+            accepted = watchedInbox.put(node, for: node.name)
+        case .deleted(let node):
+            accepted = watchedInbox.put(nil, for: node.name)
+        case .bookmark:
+            return
+        }
+        if !accepted { metrics.droppedEvents.increment() }
         wake.signal()
     }
 
@@ -131,6 +150,9 @@ public actor HealingScheduler {
     }
 
     private func applyInbox() {
+        for (name, node) in watchedInbox.takeAll() {
+            if let node { observe(node) } else { forget(name, reason: "deleted") }
+        }
         for (name, hint) in inbox.takeAll() {
             if pendingHints[name] == nil {
                 guard pendingHintOrder.count < configuration.inboxCapacity else {

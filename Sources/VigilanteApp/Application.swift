@@ -180,11 +180,16 @@ public struct Application: Sendable {
         let healingConfiguration = self.healingConfiguration
         let logger = self.logger
         let healingMetrics = metrics.healing
-        return LeaderElectedHealing(elector: elector, metrics: healingMetrics) {
-            HealingScheduler(
-                api: api, clock: SystemWallClock(), configuration: healingConfiguration, metrics: healingMetrics,
-                logger: logger)
-        }
+        return LeaderElectedHealing(
+            elector: elector, metrics: healingMetrics,
+            makeScheduler: {
+                HealingScheduler(
+                    api: api, clock: SystemWallClock(), configuration: healingConfiguration, metrics: healingMetrics,
+                    logger: logger)
+            },
+            makeWatch: { scheduler in
+                WindowsNodeWatch(api: client, scheduler: scheduler, clock: SystemWallClock(), logger: logger)
+            })
     }
 
     /// The webhook's limits come from the configuration (`webhook.*`); the connection limit is the server's default.

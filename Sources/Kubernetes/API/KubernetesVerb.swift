@@ -9,6 +9,7 @@ public enum KubernetesVerb: String, Sendable, CaseIterable {
     case listPods = "list_pods"
     case createEvent = "create_event"
     case listEvents = "list_events"
+    case watchNodes = "watch_nodes"
     case getLease = "get_lease"
     case createLease = "create_lease"
     case updateLease = "update_lease"

@@ -26,9 +26,9 @@ final class CurlEasy: @unchecked Sendable {
     /// Sends `request` and waits for the whole answer. Blocks the calling thread: never call it on the Swift
     /// concurrency pool (`CurlTransport` runs it on its own queue).
     func perform(
-        _ request: TransportRequest, settings: CurlSettings, cancellation: CurlCancellation
+        _ request: TransportRequest, settings: CurlSettings, cancellation: CurlCancellation, sink: BodySink? = nil
     ) -> TransportResult {
-        let result = transfer(request, settings: settings, cancellation: cancellation)
+        let result = transfer(request, settings: settings, cancellation: cancellation, sink: sink)
         var opened = 0
         _ = vigilante_curl_getinfo_long(handle, CURLINFO_NUM_CONNECTS, &opened)
         connectionsOpened = opened
@@ -39,7 +39,7 @@ final class CurlEasy: @unchecked Sendable {
     private(set) var connectionsOpened = 0
 
     private func transfer(
-        _ request: TransportRequest, settings: CurlSettings, cancellation: CurlCancellation
+        _ request: TransportRequest, settings: CurlSettings, cancellation: CurlCancellation, sink: BodySink?
     ) -> TransportResult {
         curl_easy_reset(handle)
         errorBuffer[0] = 0
@@ -54,7 +54,7 @@ final class CurlEasy: @unchecked Sendable {
         options.set(CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_1_1))
         options.set(CURLOPT_TCP_KEEPALIVE, 1)
         options.set(CURLOPT_CONNECTTIMEOUT_MS, settings.connectTimeout.curlMilliseconds)
-        options.set(CURLOPT_TIMEOUT_MS, settings.requestTimeout.curlMilliseconds)
+        options.set(CURLOPT_TIMEOUT_MS, (request.timeout ?? settings.requestTimeout).curlMilliseconds)
         options.set(CURLOPT_USERAGENT, settings.userAgent)
         // Every encoding libcurl can decode: the API server gzips large lists when asked.
         options.set(CURLOPT_ACCEPT_ENCODING, "")
@@ -70,7 +70,7 @@ final class CurlEasy: @unchecked Sendable {
         defer { headers.free() }
         options.set(CURLOPT_HTTPHEADER, list: headers.list)
 
-        let collector = CurlResponseCollector(maxBodyBytes: settings.maxBodyBytes)
+        let collector = CurlResponseCollector(maxBodyBytes: settings.maxBodyBytes, sink: sink)
         let context = Unmanaged.passUnretained(collector).toOpaque()
         options.set(CURLOPT_WRITEDATA, pointer: context)
         options.set(CURLOPT_HEADERDATA, pointer: context)
@@ -93,6 +93,12 @@ final class CurlEasy: @unchecked Sendable {
 
         let code = withExtendedLifetime((collector, cancellation)) { curl_easy_perform(handle) }
         guard code == CURLE_OK else {
+            if collector.sinkRefused {
+                return .failure(
+                    TransportFailure(
+                        code: Int(code.rawValue), message: "the streamed answer was refused by its reader",
+                        kind: .permanent))
+            }
             if collector.exceededLimit {
                 return .failure(
                     TransportFailure(

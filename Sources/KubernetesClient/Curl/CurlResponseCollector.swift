@@ -7,14 +7,26 @@ final class CurlResponseCollector {
     private(set) var retryAfter: String?
     /// The body went over `maxBodyBytes` and the transfer was stopped.
     private(set) var exceededLimit = false
+    /// The streamed body's receiver refused a piece and the transfer was stopped.
+    private(set) var sinkRefused = false
+    /// The status code of the last status line.
+    private(set) var status = 0
     let maxBodyBytes: Int
+    /// Where a 2xx body goes instead of `body`, when streaming.
+    let sink: BodySink?
 
-    init(maxBodyBytes: Int) {
+    init(maxBodyBytes: Int, sink: BodySink? = nil) {
         self.maxBodyBytes = maxBodyBytes
+        self.sink = sink
     }
 
-    /// Appends a piece of the body; `false` stops the transfer.
+    /// Appends a piece of the body (or hands it to the sink); `false` stops the transfer.
     func append(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        if let sink, (200..<300).contains(status) {
+            if sink(bytes) { return true }
+            sinkRefused = true
+            return false
+        }
         guard body.count + bytes.count <= maxBodyBytes else {
             exceededLimit = true
             return false
@@ -28,6 +40,7 @@ final class CurlResponseCollector {
         let text = String(decoding: line, as: UTF8.self)
         if text.hasPrefix("HTTP/") {
             retryAfter = nil
+            status = text.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
             return
         }
         guard let colon = text.firstIndex(of: ":") else { return }

@@ -18,10 +18,18 @@ final class CurlTransport: HTTPTransport {
     }
 
     func perform(_ request: TransportRequest) async -> TransportResult {
+        await transfer(request, sink: nil)
+    }
+
+    func stream(_ request: TransportRequest, onBody: @escaping BodySink) async -> TransportResult {
+        await transfer(request, sink: onBody)
+    }
+
+    private func transfer(_ request: TransportRequest, sink: BodySink?) async -> TransportResult {
         let cancellation = CurlCancellation()
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                perform(request, cancellation: cancellation) { continuation.resume(returning: $0) }
+                perform(request, cancellation: cancellation, sink: sink) { continuation.resume(returning: $0) }
             }
         } onCancel: {
             cancellation.cancel()
@@ -29,7 +37,7 @@ final class CurlTransport: HTTPTransport {
     }
 
     private func perform(
-        _ request: TransportRequest, cancellation: CurlCancellation,
+        _ request: TransportRequest, cancellation: CurlCancellation, sink: BodySink?,
         then finish: @escaping @Sendable (TransportResult) -> Void
     ) {
         queue.async { [self] in
@@ -42,7 +50,7 @@ final class CurlTransport: HTTPTransport {
                 return finish(
                     .failure(TransportFailure(code: 2, message: "libcurl could not create a handle", kind: .permanent)))
             }
-            let result = easy.perform(request, settings: settings, cancellation: cancellation)
+            let result = easy.perform(request, settings: settings, cancellation: cancellation, sink: sink)
             connectionsOpened.add(easy.connectionsOpened, ordering: .relaxed)
             pool.give(easy)
             finish(result)

@@ -5,6 +5,30 @@ import Foundation
 protocol HTTPTransport: Sendable {
     /// Sends `request` and returns the answer or why there is none; never throws, never retries.
     func perform(_ request: TransportRequest) async -> TransportResult
+
+    /// Like `perform`, but a 2xx answer's body is handed to `onBody` as it arrives instead of being kept (the
+    /// response returned has an empty body); `onBody` returning false stops the transfer. Other answers are kept
+    /// whole, as by `perform`.
+    func stream(_ request: TransportRequest, onBody: @escaping BodySink) async -> TransportResult
+}
+
+/// Receives the pieces of a streamed body on the transfer's thread, one call at a time.
+typealias BodySink = @Sendable (UnsafeRawBufferPointer) -> Bool
+
+extension HTTPTransport {
+    /// For transports that cannot stream (tests' scripted answers): the whole body in one piece.
+    func stream(_ request: TransportRequest, onBody: @escaping BodySink) async -> TransportResult {
+        let result = await perform(request)
+        guard case .response(var response) = result, (200..<300).contains(response.status) else { return result }
+        let body = response.body
+        response.body = []
+        let accepted = body.withUnsafeBytes { onBody($0) }
+        guard accepted else {
+            // 23 is CURLE_WRITE_ERROR, what a write callback refusing data ends a transfer with.
+            return .failure(TransportFailure(code: 23, message: "the streamed body was refused", kind: .permanent))
+        }
+        return .response(response)
+    }
 }
 
 /// A request as the transport sends it; the server's base URL is the transport's.
@@ -16,6 +40,8 @@ struct TransportRequest: Sendable {
     var contentType: String?
     /// Set per attempt by the retry loop (the token file may have changed between attempts).
     var bearerToken: String?
+    /// The whole exchange may take this long instead of the client's request timeout (a watch).
+    var timeout: Duration?
 
     init(method: String, path: String, body: [UInt8]? = nil, contentType: String? = nil) {
         self.method = method

@@ -94,6 +94,33 @@ struct RequestExecutor: Sendable {
         }
     }
 
+    /// One streamed exchange (a watch): rate limit, token, metrics, no retry (the caller starts a new watch, from
+    /// where the last one got to). Returns when a 2xx answer has ended; a non-2xx answer is its typed error.
+    func stream(
+        _ request: TransportRequest, verb: KubernetesVerb, onBody: @escaping BodySink
+    ) async throws(KubernetesError) {
+        var request = request
+        let call = KubernetesCall(verb: verb, method: request.method, path: request.path, attempts: 1)
+        do {
+            try await rateLimiter.acquire()
+        } catch {
+            throw .cancelled(call)
+        }
+        request.bearerToken = tokens.current()
+        let sent = clock.now()
+        switch await transport.stream(request, onBody: onBody) {
+        case .response(let response):
+            metrics.record(verb: verb, status: response.status, duration: clock.now() - sent)
+            guard (200..<300).contains(response.status) else { throw Self.error(for: response, call: call) }
+        case .failure(let failure):
+            if Task.isCancelled { throw .cancelled(call) }
+            metrics.record(verb: verb, status: nil, duration: clock.now() - sent)
+            throw failure.kind == .timeout
+                ? .timeout(call, message: failure.message)
+                : .transport(call, code: failure.code, message: failure.message)
+        }
+    }
+
     /// The typed error of a non-2xx answer, from its `Status` body when it has one.
     static func error(for response: TransportResponse, call: KubernetesCall) -> KubernetesError {
         // A JSON body that is not a Status (no reason, no message) is treated like any other unknown body.

@@ -5,17 +5,24 @@ import Webhook
 
 /// Healing with leader election: the elector campaigns, and each term as the leader runs a scheduler of its own,
 /// made fresh (it resyncs at once and resumes the windows stored on the nodes) and cancelled when the term ends,
-/// so no in-memory state outlives a term. Callbacks go to the scheduler of the term in progress.
+/// so no in-memory state outlives a term. Callbacks that reach the leader go to that scheduler; those that reach a
+/// follower are dropped there, and the leader learns of the change from its watch of Windows nodes.
 final class LeaderElectedHealing: Sendable {
     let elector: LeaderElector
     private let makeScheduler: @Sendable () -> HealingScheduler
+    private let makeWatch: @Sendable (HealingScheduler) -> WindowsNodeWatch
     private let metrics: HealingMetrics
     private let current = Mutex<HealingScheduler?>(nil)
 
-    init(elector: LeaderElector, metrics: HealingMetrics, makeScheduler: @escaping @Sendable () -> HealingScheduler) {
+    init(
+        elector: LeaderElector, metrics: HealingMetrics,
+        makeScheduler: @escaping @Sendable () -> HealingScheduler,
+        makeWatch: @escaping @Sendable (HealingScheduler) -> WindowsNodeWatch
+    ) {
         self.elector = elector
         self.metrics = metrics
         self.makeScheduler = makeScheduler
+        self.makeWatch = makeWatch
     }
 
     /// The scheduler of the term in progress; `nil` on a follower.
@@ -24,8 +31,13 @@ final class LeaderElectedHealing: Sendable {
     func run() async {
         await elector.run { [self] in
             let scheduler = makeScheduler()
+            let watch = makeWatch(scheduler)
             current.withLock { $0 = scheduler }
-            await scheduler.run()
+            // Both run until the term ends; the watch feeds the scheduler the changes that reached followers.
+            await withDiscardingTaskGroup { group in
+                group.addTask { await scheduler.run() }
+                group.addTask { await watch.run() }
+            }
             current.withLock { $0 = nil }
             metrics.clearNodeCounts()
         }
