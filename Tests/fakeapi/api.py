@@ -121,6 +121,10 @@ class KubernetesApi:
             return json_response(200, self.cluster.patch(kind, namespace, name, content_type, request.body, subresource, dry_run))
         if request.method == "DELETE" and subresource is None:
             return json_response(200, self.cluster.delete(kind, namespace, name, _delete_options(request), dry_run))
+        if request.method == "PUT" and subresource is None and "update" in kind.verbs:
+            _require_json(request)
+            code, obj = self.cluster.update(kind, namespace, name, request.json(), dry_run)
+            return json_response(code, obj)
         raise method_not_allowed(request.method)
 
     # --- encodings -------------------------------------------------------------------------------------

@@ -215,6 +215,37 @@ class Cluster:
             raise invalid(kind.kind, name, errors, kind.group)
         return new
 
+    # --- update (PUT) ----------------------------------------------------------------------------------
+    def update(self, kind: Kind, namespace: str | None, name: str, body: object, dry_run: bool = False) -> tuple[int, dict]:
+        """Replaces the object (200), or creates it (201) when it is missing and the kind allows that; a stale
+        resourceVersion is a 409 Conflict, none at all a 422 unless the kind allows unconditional updates."""
+        obj = self._typed_body(kind, body)
+        meta = obj["metadata"]
+        if meta.get("name") != name:
+            raise bad_request(f"the name of the object ({meta.get('name')}) does not match the name on the URL ({name})")
+        if kind.namespaced:
+            if meta.get("namespace") and meta["namespace"] != namespace:
+                raise bad_request("the namespace of the provided object does not match the namespace sent on the request")
+            meta["namespace"] = namespace
+        with self.store.lock:
+            stored = self.store.get(kind.storage, kind.key(namespace, name))
+            if stored is None:
+                if not kind.allow_create_on_update:
+                    raise not_found(kind.plural, name, kind.group)
+                return 201, self.create(kind, namespace, {**obj, "kind": kind.kind, "apiVersion": kind.api_version}, dry_run)
+            if not meta.get("resourceVersion") and not kind.allow_unconditional_update:
+                raise invalid(kind.kind, name, [FieldError("Invalid", "metadata.resourceVersion", 0,
+                                                           "must be specified for an update")], kind.group)
+            if not meta.get("resourceVersion"):
+                meta["resourceVersion"] = stored.obj["metadata"].get("resourceVersion")
+            new = self._checked_update(kind, stored.obj, {**obj, "kind": kind.kind, "apiVersion": kind.api_version},
+                                       name, namespace, None)
+            if new == stored.obj:
+                return 200, view(kind, stored)  # a no-op update does not take a new resourceVersion
+            if dry_run:
+                return 200, with_type(kind, kind.to_view(new))
+            return 200, view(kind, self.store.replace(kind.storage, kind.key(namespace, name), new))
+
     # --- delete ----------------------------------------------------------------------------------------
     def delete(self, kind: Kind, namespace: str | None, name: str, options: dict, dry_run: bool = False) -> dict:
         with self.store.lock:

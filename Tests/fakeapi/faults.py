@@ -1,5 +1,7 @@
 """Faults injected into the next N requests that match a method, a path regex and, when given, a body regex
-(admin: /_admin/faults). The body regex singles out requests whose target says too little: every pod creation
+(admin: /_admin/faults). `method` may name several (`PUT|GET`). `userAgent` (a regex) and `token` (exact) single out
+one client among several sharing the fake, for example one replica of a product cut off from its Lease while its
+other calls succeed. The body regex singles out requests whose target says too little: every pod creation
 POSTs to the same path, so "every probe pod creation for node X" is `"body": "akswin000003"`.
 
 Kinds:
@@ -47,6 +49,8 @@ class Fault:
     keep_bytes: int | None = None  # body bytes sent by drop_mid_response / kept by truncated_body
     repeat_token: bool = False  # endless_list: the same continue token every time
     pages: int = 0  # endless_list: pages answered so far
+    user_agent: re.Pattern | None = None  # only requests whose User-Agent this regex finds
+    token: str | None = None  # only requests with this bearer token
 
     def endless_page(self, response):
         """endless_list: the list answer with a continue token that leads nowhere new."""
@@ -73,6 +77,7 @@ class Fault:
             "status": self.status, "reason": self.reason, "message": self.message, "retryAfter": self.retry_after,
             "delayMs": self.delay_ms, "apply": self.apply, "keepBytes": self.keep_bytes,
             "repeatToken": self.repeat_token,
+            "userAgent": self.user_agent.pattern if self.user_agent else None, "token": "***" if self.token else None,
         }
 
 
@@ -106,6 +111,13 @@ class FaultBook:
             body = re.compile(spec["body"]) if spec.get("body") is not None else None
         except (re.error, TypeError) as err:
             raise ValueError(f"body is not a valid regex: {err}") from None
+        try:
+            user_agent = re.compile(spec["userAgent"]) if spec.get("userAgent") is not None else None
+        except (re.error, TypeError) as err:
+            raise ValueError(f"userAgent is not a valid regex: {err}") from None
+        token = spec.get("token")
+        if token is not None and not isinstance(token, str):
+            raise ValueError("token must be a string")
         status = _int(spec, "status", 500, 100)
         if status > 599:
             raise ValueError("status must be an HTTP status code")
@@ -125,20 +137,25 @@ class FaultBook:
                 apply=True if kind in _ALWAYS_APPLIED else bool(spec.get("apply", False)),
                 keep_bytes=_int(spec, "keepBytes", None),
                 repeat_token=bool(spec.get("repeatToken", False)),
+                user_agent=user_agent,
+                token=token,
             )
             self._next_id += 1
             self._faults.append(fault)
             return fault
 
-    def take(self, method: str, target: str, body: bytes = b"") -> Fault | None:
+    def take(self, method: str, target: str, body: bytes = b"", user_agent: str = "",
+             token: str | None = None) -> Fault | None:
         """The first fault matching this request, counted down; `target` is the path with its query."""
         text = None
         with self._lock:
             for fault in self._faults:
                 if fault.body is not None and text is None:
                     text = body.decode("utf-8", "replace")
-                if fault.method in ("*", method) and fault.path.search(target) and \
-                        (fault.body is None or fault.body.search(text)):
+                if (fault.method == "*" or method in fault.method.split("|")) and fault.path.search(target) and \
+                        (fault.body is None or fault.body.search(text)) and \
+                        (fault.user_agent is None or fault.user_agent.search(user_agent)) and \
+                        (fault.token is None or fault.token == token):
                     fault.remaining -= 1
                     if fault.remaining <= 0:
                         self._faults.remove(fault)

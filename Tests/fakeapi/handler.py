@@ -54,7 +54,8 @@ class FakeApiHandler(BaseHTTPRequestHandler):
             self._send(self._guarded(lambda: app.admin.handle(request)))
             return
         entry = app.log.begin(request, started)
-        fault = app.faults.take(request.method, request.target, request.body)
+        fault = app.faults.take(request.method, request.target, request.body, request.headers.get("User-Agent") or "",
+                                _bearer_token(request.headers.get("Authorization")))
         if fault is not None:
             entry["fault"] = fault.kind
             if fault.delay_ms:
@@ -202,3 +203,10 @@ class FakeApiHandler(BaseHTTPRequestHandler):
             self.connection.shutdown(socket.SHUT_RDWR)
         except OSError:
             pass
+
+
+def _bearer_token(authorization: str | None) -> str | None:
+    """The token of `Authorization: Bearer <token>`, for faults that target one client."""
+    if authorization and authorization[:7].lower() == "bearer ":
+        return authorization[7:].strip()
+    return None

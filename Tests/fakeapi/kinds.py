@@ -56,6 +56,10 @@ class Kind:
     grace_seconds: Callable[[dict, dict], int] | None = None  # (object, DeleteOptions) -> seconds; None: at once
     returns_deleted_object: bool = False  # pods answer DELETE with the object, most kinds with a Status
     has_status: bool = False  # a status subresource: the main resource ignores status changes
+    # PUT (update): only kinds whose verbs include "update". The strategy's two answers to a PUT (apiserver
+    # registry/generic Store.Update): may it create a missing object, may it overwrite without a resourceVersion.
+    allow_create_on_update: bool = False
+    allow_unconditional_update: bool = True
 
     @property
     def is_converted(self) -> bool:
