@@ -11,6 +11,9 @@
 #                            [--sandbox-delay-ms MS] [--reference BINARY]
 #       500 Windows nodes joining a 5,000-node simulated cluster at once: time to first probe pod, API calls
 #       per healed node (against an older build with --reference), memory.
+#   scripts/bench.sh failover [--trials N]
+#       two replicas with leader election: time for the follower to lead after a kill -9 or a SIGTERM of the
+#       leader, N trials each (default 10), median and max.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,5 +42,9 @@ case $what in
         build
         exec python3 scripts/bench/bench_healing.py --binary "$scratch/release/vigilante" "$@"
         ;;
-    *) echo "bench: unknown benchmark $what (webhook, nodes, healing)" >&2; exit 2 ;;
+    failover)
+        build
+        exec python3 scripts/bench/bench_failover.py --binary "$scratch/release/vigilante" "$@"
+        ;;
+    *) echo "bench: unknown benchmark $what (webhook, nodes, healing, failover)" >&2; exit 2 ;;
 esac

@@ -5,6 +5,8 @@
 # Ready); probe pods come every 3 s for a 20 s window, each with its evidence (the sandbox's IP), then the node is
 # marked healed and the GPU node, whose probe pods never ran, is not. Everything is stopped at the end (also on Ctrl-C).
 #   --keep-running      keep the cluster and vigilante running at the end, until Ctrl-C
+#   --replicas N        N replicas (2 to 5) with leader election instead: the leader heals a node whose callback
+#                       went to a follower, is killed with -9 mid-window, and a follower takes over and finishes
 #   --kubeconfig PATH   run vigilante against a real cluster instead (until Ctrl-C), with certs/ for the webhook
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,11 +14,14 @@ export SWIFT_BACKTRACE=enable=no
 
 keep_running=()
 kubeconfig=""
+replicas=""
 while (($#)); do
     case $1 in
         --keep-running) keep_running=(--keep-running) ;;
         --kubeconfig) kubeconfig=${2:?--kubeconfig needs a path}; shift ;;
-        -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+        --replicas) replicas=${2:?--replicas needs a number}; shift
+            [[ $replicas =~ ^[2-5]$ ]] || { echo "run-local: --replicas takes 2 to 5" >&2; exit 2; } ;;
+        -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
         *) echo "run-local: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
     shift
@@ -35,5 +40,8 @@ bash scripts/gen-certs.sh certs
 if [ -n "$kubeconfig" ]; then
     say "running against the cluster of $kubeconfig until Ctrl-C (webhook https://localhost:8443/validate)"
     exec "$binary" run --kubeconfig "$kubeconfig" --cert-file certs/tls.crt --key-file certs/tls.key
+fi
+if [ -n "$replicas" ]; then
+    exec python3 scripts/demo/replicas_demo.py --binary "$binary" --certs certs --replicas "$replicas"
 fi
 exec python3 scripts/demo/local_demo.py --binary "$binary" --certs certs "${keep_running[@]}"

@@ -9,6 +9,7 @@ import ssl
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -68,6 +69,25 @@ class FakeCluster:
 
     def state(self) -> dict:
         return self.admin("GET", "state")
+
+    def api_get(self, path: str) -> dict | None:
+        """GET an object through the Kubernetes API, as a client with the cluster's token; None on 404."""
+        request = urllib.request.Request(f"{self.server}{path}", headers={"Authorization": f"Bearer {TOKEN}"})
+        try:
+            with urllib.request.urlopen(request, context=self._context, timeout=10) as response:
+                return json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            if error.code == 404:
+                return None
+            raise
+
+    def lease(self, name: str = "cops-vigilante", namespace: str = "kube-system") -> dict | None:
+        """The coordination.k8s.io/v1 Lease, or None."""
+        return self.api_get(f"/apis/coordination.k8s.io/v1/namespaces/{namespace}/leases/{name}")
+
+    def lease_holder(self, name: str = "cops-vigilante", namespace: str = "kube-system") -> str:
+        lease = self.lease(name, namespace)
+        return ((lease or {}).get("spec") or {}).get("holderIdentity") or ""
 
     def node(self, name: str) -> dict:
         return self.admin("GET", f"nodes/{name}")
