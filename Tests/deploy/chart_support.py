@@ -55,6 +55,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
         "config": {"webhook": {"port": 9443}, "metrics": {"port": 9090},
                    "tasks": {"snat": {"pod_namespace": "vigilante-probes"}}},
     },
+    "single_replica_without_leader_election": {"replicaCount": 1, "config": {"leader_election": {"enabled": False}}},
     "go_chart_values": {
         "image": {"repository": "conplementag/cops-vigilante", "tag": "1.2.1", "pullPolicy": "Always"},
         "create_certificates": True,
@@ -88,6 +89,11 @@ class RenderedChart:
     def one(self, kind: str) -> dict[str, Any]:
         found = self.all(kind)
         assert len(found) == 1, f"{self.variant}: expected one {kind}, found {len(found)}"
+        return found[0]
+
+    def named(self, kind: str, name: str) -> dict[str, Any]:
+        found = [m for m in self.all(kind) if m["metadata"]["name"] == name]
+        assert len(found) == 1, f"{self.variant}: expected one {kind} {name}, found {len(found)}"
         return found[0]
 
     def has(self, kind: str) -> bool:

@@ -34,6 +34,10 @@ def vigilante_bin() -> Path:
     return path
 
 
+# The pod name check-config runs as (the chart's Deployment sets POD_NAME from metadata.name).
+POD_NAME = "vigilante-cops-vigilante-5f7d9c8b4-x2x9q"
+
+
 @pytest.fixture(scope="session")
 def check_config(vigilante_bin: Path, tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], dict[str, Any]]:
     """Runs `vigilante check-config --format json` on a conf.yaml text; fails the test with the binary's problems."""
@@ -44,9 +48,11 @@ def check_config(vigilante_bin: Path, tmp_path_factory: pytest.TempPathFactory) 
             directory = tmp_path_factory.mktemp("conf")
             conf = directory / "conf.yaml"
             conf.write_text(conf_yaml)
-            # Run in an empty directory so that no ./config/conf.yaml is picked up.
+            # Run in an empty directory so that no ./config/conf.yaml is picked up, and as in a pod named by the
+            # downward API (POD_NAME), so that leader_election.identity is the same on every run.
+            env = {**os.environ, "POD_NAME": POD_NAME}
             result = run([str(vigilante_bin), "check-config", "--config", str(conf), "--format", "json"],
-                         cwd=directory, timeout=60)
+                         cwd=directory, timeout=60, env=env)
             assert result.returncode == 0, (
                 f"vigilante check-config refused this conf.yaml (exit {result.returncode}):\n"
                 f"{result.stderr}\n--- conf.yaml ---\n{conf_yaml}")

@@ -4,6 +4,7 @@ change of a default in the binary fails here until the chart follows."""
 
 from __future__ import annotations
 
+import copy
 import json
 import posixpath
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import Any, Callable
 import pytest
 import yaml
 
-from chart_support import CHART_DIR, VARIANTS, RenderedChart, run
+from chart_support import CHART_DIR, NAMESPACE, VARIANTS, RenderedChart, fullname, run
 
 CheckConfig = Callable[[str], dict[str, Any]]
 
@@ -46,15 +47,25 @@ def test_rendered_conf_yaml_passes_check_config(
 def test_the_chart_default_config_is_the_binary_default(
     rendered: dict[str, RenderedChart], check_config: CheckConfig
 ) -> None:
-    # An empty mapping gives the binary's own defaults; the chart's values.config must mean exactly the same.
-    assert check_config(rendered["defaults"].conf_yaml) == check_config("{}\n")
+    # An empty mapping gives the binary's own defaults; the chart's values.config must mean exactly the same, but for
+    # leader election, which the chart turns on, with the Lease in the release namespace.
+    # Copies: check_config's answers are shared by the tests.
+    chart = copy.deepcopy(check_config(rendered["defaults"].conf_yaml))
+    binary = copy.deepcopy(check_config("{}\n"))
+    assert chart["configuration"]["leader_election"] == {
+        **binary["configuration"]["leader_election"], "enabled": True, "namespace": NAMESPACE}
+    for answer in (chart, binary):
+        del answer["configuration"]["leader_election"]
+    assert chart == binary
 
 
 def test_values_config_sets_every_binary_key_but_the_unset_ones(check_config: CheckConfig) -> None:
     binary_keys = leaves(check_config("{}\n")["configuration"])
     chart_keys = leaves(yaml.safe_load((CHART_DIR / "values.yaml").read_text())["config"])
-    # Left unset on purpose: the webhook port follows tls (8443 or 8000), and there is no client CA by default.
-    assert binary_keys - chart_keys == {"webhook.port", "webhook.client_ca_file"}
+    # Left unset on purpose: the webhook port follows tls (8443 or 8000), there is no client CA by default, the
+    # Lease's namespace is set when rendering (the release namespace) and the identity comes from POD_NAME.
+    assert binary_keys - chart_keys == {"webhook.port", "webhook.client_ca_file", "leader_election.namespace",
+                                        "leader_election.identity"}
     assert chart_keys <= binary_keys
 
 
@@ -102,7 +113,8 @@ def test_certificate_and_probe_namespace_are_where_the_binary_looks(
 ) -> None:
     chart = rendered[variant]
     configuration = check_config(chart.conf_yaml)["configuration"]
-    assert chart.one("Role")["metadata"]["namespace"] == configuration["tasks"]["snat"]["pod_namespace"]
+    assert chart.named("Role", f"{fullname()}-probe-pods")["metadata"]["namespace"] == \
+        configuration["tasks"]["snat"]["pod_namespace"]
     volumes = {v["name"]: v for v in chart.pod_spec["volumes"]}
     mounts = {m["name"]: m["mountPath"] for m in chart.container["volumeMounts"]}
     if not (configuration["tls"] or configuration["metrics"]["tls"]):

@@ -92,8 +92,9 @@ def test_no_registration_when_turned_off_or_without_tls(rendered: dict[str, Rend
 # --- least privilege --------------------------------------------------------------------------------------------
 
 def test_cluster_role_grants_nodes_and_events_only(rendered: dict[str, RenderedChart]) -> None:
+    # watch: the leader's watch of Windows nodes (leader election is on by default).
     assert rules(rendered["defaults"].one("ClusterRole")) == [
-        (("",), ("nodes",), ("get", "list", "patch")),
+        (("",), ("nodes",), ("get", "list", "patch", "watch")),
         (("events.k8s.io",), ("events",), ("create",)),
     ]
 
@@ -104,10 +105,10 @@ def test_pods_are_granted_only_in_the_probe_pod_namespace(
     rendered: dict[str, RenderedChart], variant: str, namespace: str
 ) -> None:
     chart = rendered[variant]
-    role = chart.one("Role")
+    role = chart.named("Role", f"{FULLNAME}-probe-pods")
     assert role["metadata"]["namespace"] == namespace
     assert rules(role) == [(("",), ("events",), ("list",)), (("",), ("pods",), ("create", "delete", "list"))]
-    binding = chart.one("RoleBinding")
+    binding = chart.named("RoleBinding", f"{FULLNAME}-probe-pods")
     assert binding["metadata"]["namespace"] == namespace
     assert binding["subjects"] == [{"kind": "ServiceAccount", "name": FULLNAME, "namespace": NAMESPACE}]
 
@@ -117,9 +118,10 @@ def test_the_pod_runs_as_the_service_account_the_roles_are_bound_to(rendered: di
     account = chart.one("ServiceAccount")["metadata"]["name"]
     assert chart.pod_spec["serviceAccountName"] == account
     assert chart.one("ClusterRoleBinding")["subjects"][0]["name"] == account
+    assert all(b["subjects"][0]["name"] == account for b in chart.all("RoleBinding"))
     assert {m["kind"] for m in chart.manifests} <= {
         "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "ConfigMap", "Service",
-        "Deployment", "ValidatingWebhookConfiguration", "NetworkPolicy"}
+        "Deployment", "ValidatingWebhookConfiguration", "NetworkPolicy", "PodDisruptionBudget"}
 
 
 # --- the pod ----------------------------------------------------------------------------------------------------
@@ -138,15 +140,78 @@ def test_the_pod_is_hardened(rendered: dict[str, RenderedChart], variant: str) -
     assert pod["nodeSelector"]["kubernetes.io/os"] == "linux"
 
 
-def test_one_replica_stopped_before_its_successor_starts(rendered: dict[str, RenderedChart]) -> None:
+def test_two_replicas_replaced_one_at_a_time(rendered: dict[str, RenderedChart]) -> None:
     spec = rendered["defaults"].one("Deployment")["spec"]
-    assert spec["replicas"] == 1
+    assert spec["replicas"] == 2
     assert spec["strategy"]["rollingUpdate"] == {"maxSurge": 0, "maxUnavailable": 1}
 
 
-def test_more_than_one_replica_is_refused() -> None:
-    with pytest.raises(Exception, match="replicaCount"):
-        render({"replicaCount": 2})
+def test_more_than_one_replica_without_leader_election_is_refused() -> None:
+    with pytest.raises(Exception, match="replicaCount above 1 needs config.leader_election.enabled"):
+        render({"replicaCount": 3, "config": {"leader_election": {"enabled": False}}})
+
+
+# --- high availability ----------------------------------------------------------------------------------------
+
+SINGLE = {"replicaCount": 1, "config": {"leader_election": {"enabled": False}}}
+
+
+def test_leader_election_is_on_with_the_lease_in_the_release_namespace(rendered: dict[str, RenderedChart]) -> None:
+    conf = yaml.safe_load(rendered["defaults"].conf_yaml)
+    assert conf["leader_election"] == {"enabled": True, "namespace": NAMESPACE, "lease_name": "cops-vigilante",
+                                       "lease_duration": "15s", "renew_deadline": "10s", "retry_period": "2s"}
+
+
+def test_the_lease_role_grants_get_create_update_of_leases_in_the_release_namespace_only(
+        rendered: dict[str, RenderedChart]) -> None:
+    chart = rendered["defaults"]
+    role = chart.named("Role", f"{FULLNAME}-leader-election")
+    assert role["metadata"]["namespace"] == NAMESPACE
+    assert rules(role) == [(("coordination.k8s.io",), ("leases",), ("create", "get", "update"))]
+    binding = chart.named("RoleBinding", f"{FULLNAME}-leader-election")
+    assert binding["metadata"]["namespace"] == NAMESPACE
+    assert binding["roleRef"] == {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role",
+                                  "name": f"{FULLNAME}-leader-election"}
+    assert binding["subjects"] == [{"kind": "ServiceAccount", "name": FULLNAME, "namespace": NAMESPACE}]
+
+
+def test_pods_know_their_name_and_namespace_from_the_downward_api(rendered: dict[str, RenderedChart]) -> None:
+    env = {e["name"]: e["valueFrom"]["fieldRef"]["fieldPath"] for e in rendered["defaults"].container["env"]}
+    assert env == {"POD_NAME": "metadata.name", "POD_NAMESPACE": "metadata.namespace"}
+
+
+def test_replicas_prefer_different_nodes(rendered: dict[str, RenderedChart]) -> None:
+    chart = rendered["defaults"]
+    preferred = chart.pod_spec["affinity"]["podAntiAffinity"]["preferredDuringSchedulingIgnoredDuringExecution"]
+    assert len(preferred) == 1 and preferred[0]["weight"] == 100
+    term = preferred[0]["podAffinityTerm"]
+    assert term["topologyKey"] == "kubernetes.io/hostname"
+    assert term["labelSelector"]["matchLabels"] == chart.one("Deployment")["spec"]["selector"]["matchLabels"]
+    own = {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
+        {"matchExpressions": [{"key": "agentpool", "operator": "In", "values": ["system"]}]}]}}}
+    assert render({"affinity": own}).pod_spec["affinity"] == own
+
+
+def test_a_pod_disruption_budget_lets_one_replica_go_at_a_time(rendered: dict[str, RenderedChart]) -> None:
+    chart = rendered["defaults"]
+    budget = chart.one("PodDisruptionBudget")
+    assert budget["apiVersion"] == "policy/v1" and budget["metadata"]["namespace"] == NAMESPACE
+    assert budget["spec"] == {"maxUnavailable": 1,
+                              "selector": {"matchLabels": chart.one("Deployment")["spec"]["selector"]["matchLabels"]}}
+    assert not render({"podDisruptionBudget": {"enabled": False}}).has("PodDisruptionBudget")
+
+
+def test_one_replica_without_leader_election_has_no_lease_and_no_watch() -> None:
+    chart = render(SINGLE)
+    assert chart.one("Deployment")["spec"]["replicas"] == 1
+    assert yaml.safe_load(chart.conf_yaml)["leader_election"]["enabled"] is False
+    assert [r["metadata"]["name"] for r in chart.all("Role")] == [f"{FULLNAME}-probe-pods"]
+    assert rules(chart.one("ClusterRole"))[0] == (("",), ("nodes",), ("get", "list", "patch"))
+
+
+def test_healing_off_needs_no_lease() -> None:
+    chart = render({"config": {"tasks": {"snat": {"enabled": False}}}})
+    assert [r["metadata"]["name"] for r in chart.all("Role")] == [f"{FULLNAME}-probe-pods"]
 
 
 @pytest.mark.parametrize("variant", VARIANTS)

@@ -48,6 +48,11 @@ the Go original's server_use_tls renamed to tls so that the templates below and 
 {{- $_ := set $config "tls" (get $config "server_use_tls") }}
 {{- $_ := unset $config "server_use_tls" }}
 {{- end }}
+{{- /* The Lease lives in the release namespace, where the chart's Role grants it. */}}
+{{- $election := dig "leader_election" dict $config }}
+{{- if and $election (dig "enabled" false $election) (not (dig "namespace" "" $election)) }}
+{{- $_ := set $election "namespace" .Release.Namespace }}
+{{- end }}
 {{- toYaml $config }}
 {{- end }}
 
@@ -82,6 +87,7 @@ keyFileName: {{ base $keyFile | quote }}
 podNamespace: {{ dig "tasks" "snat" "pod_namespace" "kube-system" $config | quote }}
 {{- /* The API server calls webhooks over HTTPS only, so without TLS there is nothing to register. */}}
 registerWebhook: {{ and .Values.webhook.enabled $tls }}
+leaderElection: {{ and (dig "tasks" "snat" "enabled" true $config) (dig "leader_election" "enabled" false $config) }}
 mountCertificate: {{ or $tls (dig "metrics" "tls" false $config) }}
 {{- end }}
 
