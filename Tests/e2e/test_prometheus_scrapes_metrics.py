@@ -30,9 +30,11 @@ def free_port() -> int:
 
 
 class Prometheus:
-    """`prometheus` scraping one target every second, with its data in a temporary directory."""
+    """`prometheus` scraping one target (or several ports) every second, with its data in a temporary directory."""
 
-    def __init__(self, workdir: Path, target_port: int):
+    def __init__(self, workdir: Path, target_port: int | list[int]):
+        ports = target_port if isinstance(target_port, list) else [target_port]
+        workdir.mkdir(parents=True, exist_ok=True)
         binary = shutil.which("prometheus")
         if binary is None:
             pytest.fail("prometheus is not installed (Debian package prometheus; scripts/setup.sh installs it)",
@@ -40,7 +42,7 @@ class Prometheus:
         config = workdir / "prometheus.yml"
         config.write_text(json.dumps({  # JSON is YAML
             "global": {"scrape_interval": "1s", "scrape_timeout": "1s", "evaluation_interval": "1s"},
-            "scrape_configs": [{"job_name": JOB, "static_configs": [{"targets": [f"127.0.0.1:{target_port}"]}]}],
+            "scrape_configs": [{"job_name": JOB, "static_configs": [{"targets": [f"127.0.0.1:{port}" for port in ports]}]}],
         }))
         self.port = free_port()
         self.log = open(workdir / "prometheus.log", "wb")

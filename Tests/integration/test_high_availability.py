@@ -7,68 +7,17 @@ from __future__ import annotations
 
 import datetime
 import signal
-import time
 
 import pytest
 
-from testkit.cluster_effects import HEALED, parse_rfc3339, probe_pod_name, succeeded
+from testkit.cluster_effects import HEALED, parse_rfc3339, probe_pod_name
 from testkit.fake_cluster import FakeCluster
 from testkit.launcher import Launcher
-from testkit.metrics import metric, scrape
+from testkit.replicas import (LEASE_PATH, LEASE_SECONDS, RENEW_DEADLINE_SECONDS, RETRY_SECONDS, Replicas, is_write,
+                              replica_of)
 from testkit.reviews import admission_review, windows_node
-from testkit.vigilante import Vigilante
 from testkit.waiting import wait_until
 from testkit.webhook_caller import WebhookCaller
-
-LEASE_SECONDS, RENEW_DEADLINE_SECONDS, RETRY_SECONDS = 4, 3, 1
-LEASE_PATH = "/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/cops-vigilante"
-
-
-def election(identity: str) -> dict:
-    return {"leader_election": {"enabled": True, "namespace": "kube-system", "identity": identity,
-                                "lease_duration": f"{LEASE_SECONDS}s", "renew_deadline": f"{RENEW_DEADLINE_SECONDS}s",
-                                "retry_period": f"{RETRY_SECONDS}s"}}
-
-
-class Replicas:
-    """Replicas replica-a, replica-b, … of one deployment, each with its own webhook and metrics ports."""
-
-    def __init__(self, launcher: Launcher, cluster: FakeCluster, count: int, config: dict | None = None):
-        self.cluster = cluster
-        self.by_identity: dict[str, Vigilante] = {}
-        for index in range(count):
-            identity = f"replica-{'abc'[index]}"
-            merged = {**(config or {}), **election(identity)}
-            self.by_identity[identity] = launcher.start(cluster, merged)
-
-    def gauges(self) -> dict[str, float | None]:
-        return {identity: metric(scrape(server), "cops_vigilante_leader")
-                for identity, server in self.by_identity.items() if server.alive()}
-
-    def leader(self, timeout: float = 20.0) -> str:
-        """The identity the Lease names once that replica's gauge says it leads."""
-        def settled():
-            holder = self.cluster.lease_holder()
-            return holder if holder and self.gauges().get(holder) == 1 else None
-        return wait_until(settled, timeout=timeout, interval=0.05, message="a leader")
-
-    def became_leader(self, identity: str, timeout: float) -> dict | None:
-        return self.by_identity[identity].wait_for_log(lambda r: r.get("message") == "Became the leader",
-                                                       timeout=timeout)
-
-
-def replica_of(entry: dict) -> str:
-    """replica-a from `cops-vigilante/<version> (replica-a)`."""
-    agent = entry.get("userAgent") or ""
-    return agent[agent.rfind("(") + 1:-1] if agent.endswith(")") else agent
-
-
-def is_write(entry: dict) -> bool:
-    path = entry["path"].split("?")[0]
-    return ((entry["method"] in ("POST", "DELETE") and "/pods" in path)
-            or (entry["method"] == "PATCH" and path.startswith("/api/v1/nodes/"))
-            or (entry["method"] == "POST" and path.endswith("/events")))
-
 
 def log_time(record: dict) -> datetime.datetime:
     return parse_rfc3339(record["time"])
@@ -89,7 +38,7 @@ def launcher(vigilante_bin, serving_certificate, tmp_path_factory) -> Launcher:
 
 
 def test_three_replicas_have_exactly_one_leader_and_the_lease_and_gauges_agree(launcher, cluster) -> None:
-    replicas = Replicas(launcher, cluster, 3)
+    replicas = Replicas(launcher.start, cluster, 3)
     leader = replicas.leader()
     lease = cluster.lease()
     assert lease["spec"]["leaseDurationSeconds"] == LEASE_SECONDS
@@ -110,7 +59,7 @@ def test_three_replicas_have_exactly_one_leader_and_the_lease_and_gauges_agree(l
 @pytest.mark.parametrize("count", [2, 3])
 def test_a_callback_to_any_replica_gives_a_first_probe_pod_within_a_second(launcher, cluster, serving_certificate,
                                                                            count) -> None:
-    replicas = Replicas(launcher, cluster, count, {"interval": "1s", "unsafe_allow_short_intervals": True,
+    replicas = Replicas(launcher.start, cluster, count, {"interval": "1s", "unsafe_allow_short_intervals": True,
                                                    "tasks": {"snat": {"healing_duration": "30s"}}})
     leader = replicas.leader()
     delays = {}
@@ -133,7 +82,7 @@ def test_a_callback_to_any_replica_gives_a_first_probe_pod_within_a_second(launc
 
 
 def test_kill_9_of_the_leader_mid_window_moves_the_leadership_and_the_node_is_healed(launcher, cluster) -> None:
-    replicas = Replicas(launcher, cluster, 2, {"interval": "1s", "unsafe_allow_short_intervals": True,
+    replicas = Replicas(launcher.start, cluster, 2, {"interval": "1s", "unsafe_allow_short_intervals": True,
                                                "tasks": {"snat": {"healing_duration": "8s", "min_sandboxes": 2}}})
     leader = replicas.leader()
     follower = next(i for i in replicas.by_identity if i != leader)
@@ -153,7 +102,7 @@ def test_kill_9_of_the_leader_mid_window_moves_the_leadership_and_the_node_is_he
 
 
 def test_a_leader_cut_off_from_the_lease_stops_writing_before_another_takes_over(launcher, cluster) -> None:
-    replicas = Replicas(launcher, cluster, 2, {"interval": "1s", "unsafe_allow_short_intervals": True,
+    replicas = Replicas(launcher.start, cluster, 2, {"interval": "1s", "unsafe_allow_short_intervals": True,
                                                "tasks": {"snat": {"healing_duration": "60s"}}})
     leader = replicas.leader()
     follower = next(i for i in replicas.by_identity if i != leader)
@@ -183,7 +132,7 @@ def test_a_leader_cut_off_from_the_lease_stops_writing_before_another_takes_over
 
 def test_sigterm_of_the_leader_releases_the_lease_and_a_follower_takes_over_within_two_retry_periods(
         launcher, cluster) -> None:
-    replicas = Replicas(launcher, cluster, 2)
+    replicas = Replicas(launcher.start, cluster, 2)
     leader = replicas.leader()
     follower = next(i for i in replicas.by_identity if i != leader)
     server = replicas.by_identity[leader]
