@@ -91,13 +91,15 @@ def test_kill_9_of_the_leader_mid_window_moves_the_leadership_and_the_node_is_he
     wait_until(lambda: cluster.pod(probe_pod_name(node)), timeout=10, interval=0.05, message="the first probe pod")
     killed_at = datetime.datetime.now(datetime.timezone.utc)
     replicas.by_identity[leader].kill()
+    # A write the leader sent just before the signal may be logged after killed_at; none can come after this.
+    dead_at = datetime.datetime.now(datetime.timezone.utc)
     took_over = replicas.became_leader(follower, timeout=LEASE_SECONDS + RETRY_SECONDS + 10)
     assert took_over is not None, replicas.by_identity[follower].log_text()
     failover = (log_time(took_over) - killed_at).total_seconds()
     assert failover <= LEASE_SECONDS + RETRY_SECONDS + 0.5, f"took over after {failover:.2f} s"
     assert cluster.lease_holder() == follower
     wait_until(lambda: cluster.annotations(node).get(HEALED) == "true", timeout=60, message="the node healed")
-    writes_after = [e for e in cluster.requests() if is_write(e) and parse_rfc3339(e["wallTime"]) > killed_at]
+    writes_after = [e for e in cluster.requests() if is_write(e) and parse_rfc3339(e["wallTime"]) > dead_at]
     assert writes_after and {replica_of(e) for e in writes_after} == {follower}
 
 
