@@ -36,26 +36,17 @@ struct RequestExecutor: Sendable {
     ) async throws(KubernetesError)
         -> (TransportResponse, KubernetesCall)
     {
-        var request = request
         let started = clock.now()
         var attempt = 0
         var retriedUnauthorized = false
         while true {
             attempt += 1
             let call = KubernetesCall(verb: verb, method: request.method, path: request.path, attempts: attempt)
-            do {
-                try await rateLimiter.acquire()
-            } catch {
-                throw .cancelled(call)
-            }
-            request.bearerToken = tokens.current()
-            let sent = clock.now()
-            let result = await transport.perform(request)
+            let result = try await exchange(request, call: call) { request in await transport.perform(request) }
             let error: KubernetesError
             var wait: Duration?
             switch result {
             case .response(let response):
-                metrics.record(verb: verb, status: response.status, duration: clock.now() - sent)
                 if (200..<300).contains(response.status) { return (response, call) }
                 error = Self.error(for: response, call: call)
                 if response.status == 401, !retriedUnauthorized, tokens.refreshAfterUnauthorized() {
@@ -67,13 +58,7 @@ struct RequestExecutor: Sendable {
                 guard [429, 500, 502, 503, 504].contains(response.status) else { throw error }
                 wait = response.retryAfterDuration
             case .failure(let failure):
-                // A transfer aborted because the task was cancelled (shutdown) is not an API failure.
-                if Task.isCancelled { throw .cancelled(call) }
-                metrics.record(verb: verb, status: nil, duration: clock.now() - sent)
-                error =
-                    failure.kind == .timeout
-                    ? .timeout(call, message: failure.message)
-                    : .transport(call, code: failure.code, message: failure.message)
+                error = Self.error(for: failure, call: call)
                 guard failure.isRetryable else { throw error }
             }
 
@@ -99,26 +84,48 @@ struct RequestExecutor: Sendable {
     func stream(
         _ request: TransportRequest, verb: KubernetesVerb, onBody: @escaping BodySink
     ) async throws(KubernetesError) {
-        var request = request
         let call = KubernetesCall(verb: verb, method: request.method, path: request.path, attempts: 1)
+        switch try await exchange(
+            request, call: call, using: { request in await transport.stream(request, onBody: onBody) })
+        {
+        case .response(let response):
+            guard (200..<300).contains(response.status) else { throw Self.error(for: response, call: call) }
+        case .failure(let failure):
+            throw Self.error(for: failure, call: call)
+        }
+    }
+
+    /// One attempt of `call`: waits for the rate limiter, sends with the current token, and records the answer's
+    /// status (or its absence) and duration. A transfer aborted because the task was cancelled (shutdown) is
+    /// `cancelled`, not an API failure, and is not recorded.
+    private func exchange(
+        _ request: TransportRequest, call: KubernetesCall,
+        using send: (TransportRequest) async -> TransportResult
+    ) async throws(KubernetesError) -> TransportResult {
         do {
             try await rateLimiter.acquire()
         } catch {
             throw .cancelled(call)
         }
+        var request = request
         request.bearerToken = tokens.current()
         let sent = clock.now()
-        switch await transport.stream(request, onBody: onBody) {
+        let result = await send(request)
+        switch result {
         case .response(let response):
-            metrics.record(verb: verb, status: response.status, duration: clock.now() - sent)
-            guard (200..<300).contains(response.status) else { throw Self.error(for: response, call: call) }
-        case .failure(let failure):
+            metrics.record(verb: call.verb, status: response.status, duration: clock.now() - sent)
+        case .failure:
             if Task.isCancelled { throw .cancelled(call) }
-            metrics.record(verb: verb, status: nil, duration: clock.now() - sent)
-            throw failure.kind == .timeout
-                ? .timeout(call, message: failure.message)
-                : .transport(call, code: failure.code, message: failure.message)
+            metrics.record(verb: call.verb, status: nil, duration: clock.now() - sent)
         }
+        return result
+    }
+
+    /// The typed error of a request without a complete answer.
+    static func error(for failure: TransportFailure, call: KubernetesCall) -> KubernetesError {
+        failure.kind == .timeout
+            ? .timeout(call, message: failure.message)
+            : .transport(call, code: failure.code, message: failure.message)
     }
 
     /// The typed error of a non-2xx answer, from its `Status` body when it has one.
