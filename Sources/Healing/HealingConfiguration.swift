@@ -23,6 +23,9 @@ public struct HealingConfiguration: Sendable {
     public var maxConcurrentSteps = 8
     /// Node events waiting at most; more are dropped and counted (the resync recovers them).
     public var inboxCapacity = 10_000
+    /// `tasks.snat.paused`: callbacks, resyncs and metrics go on, but no step runs (no window is stored, no probe pod
+    /// made); windows already stored on the nodes resume when unpaused.
+    public var paused = false
     /// Who reports the Events (`reportingInstance`): the pod's name.
     public var reportingInstance: String
 

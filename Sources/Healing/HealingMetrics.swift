@@ -15,6 +15,7 @@ public final class HealingMetrics: Sendable {
     let queueDepth: Gauge
     let droppedEvents: Counter
     let resyncFailures: Counter
+    let paused: Gauge
     private let probeSandboxes: [ProbeOutcome: Counter]
 
     public init(registry: PrometheusCollectorRegistry) {
@@ -51,6 +52,10 @@ public final class HealingMetrics: Sendable {
             descriptor: MetricNameDescriptor(
                 metricName: "cops_vigilante_snat_dropped_events_total", unitName: "",
                 helpText: "Node events dropped because the queue was full; the next resync recovers them."))
+        paused = registry.makeGauge(
+            descriptor: MetricNameDescriptor(
+                metricName: "cops_vigilante_snat_paused", unitName: "",
+                helpText: "1 while healing is paused (tasks.snat.paused): no window starts, no probe pod is made."))
         resyncFailures = registry.makeCounter(
             descriptor: MetricNameDescriptor(
                 metricName: "cops_vigilante_snat_resync_failures_total", unitName: "",
@@ -61,6 +66,10 @@ public final class HealingMetrics: Sendable {
     func recordAttempt() { attempts.add(1, ordering: .relaxed) }
     func recordProbe(_ outcome: ProbeOutcome) { probeSandboxes[outcome]?.increment() }
     func recordNotReadySighting() { notReadySightings.add(1, ordering: .relaxed) }
+
+    public func setPaused(_ isPaused: Bool) {
+        paused.set(to: isPaused ? 1 : 0)
+    }
 
     /// Zero nodes and an empty queue: a replica that stops leading no longer tracks any node.
     public func clearNodeCounts() {

@@ -142,7 +142,7 @@ public actor HealingScheduler {
         var next = (lastResync ?? now) + (lastResync == nil ? 10 : configuration.resyncInterval.timeInterval)
         // With every worker busy, a due step cannot start before one finishes, and a finishing step wakes the
         // loop: waiting for due steps here would spin.
-        guard running.count < configuration.maxConcurrentSteps else { return max(next, now) }
+        guard running.count < configuration.maxConcurrentSteps, !configuration.paused else { return max(next, now) }
         for (name, state) in states where running[name] == nil {
             if let step = state.nextStep, step < next { next = step }
         }
@@ -173,8 +173,11 @@ public actor HealingScheduler {
     /// is needed.
     func observe(_ node: Node) {
         let name = node.name
-        guard node.isWindows else {
-            if states[name] != nil { forget(name, reason: "no longer a Windows node") }
+        guard node.isWindows, !node.isOptedOut else {
+            if states[name] != nil {
+                forget(
+                    name, reason: node.isWindows ? "labelled \(SnatNames.skipLabel)=true" : "no longer a Windows node")
+            }
             return
         }
         var state = states[name] ?? NodeHealingState(node: node)
@@ -221,6 +224,8 @@ public actor HealingScheduler {
             cleanups.remove(name)
             launch(name) { scheduler in await scheduler.deleteProbePod(of: name, reason: "node gone") }
         }
+        // Paused: no window starts and no probe pod is made; windows stored on the nodes resume when unpaused.
+        guard !configuration.paused else { return }
         let due = states.compactMap { name, state -> (String, Date, HealingAction)? in
             // A node whose callback is being checked waits for the read: its step acts on what was read.
             guard running[name] == nil, !reading.contains(name),

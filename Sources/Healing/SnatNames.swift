@@ -23,6 +23,9 @@ public enum SnatNames {
     public static let componentValue = "snat-healer"
     /// The node a probe pod belongs to (a label value may be too short for a node name).
     public static let probeNodeAnnotation = "cops-vigilante-snat-node"
+    /// `cops-vigilante/skip: "true"` on a node: never healed (an operator's opt-out); removing it brings the node
+    /// back at the next callback or resync.
+    public static let skipLabel = "cops-vigilante/skip"
     /// Selects every probe pod, for leftover collection.
     public static var probePodSelector: String {
         "\(managedByLabel)=\(managedByValue),\(componentLabel)=\(componentValue)"

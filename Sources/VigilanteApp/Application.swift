@@ -1,6 +1,7 @@
 import Foundation
 import HTTPServer
 import Healing
+import Kubernetes
 import KubernetesClient
 import LeaderElection
 public import Logging
@@ -76,8 +77,20 @@ public struct Application: Sendable {
         var sink: any NodeEventSink = LoggingNodeEventSink(logger: logger)
         if configuration.snat.enabled {
             let client = try makeClient(metrics: metrics)
+            var api: any KubernetesAPI = client
+            if configuration.dryRun {
+                logger.notice(
+                    "Dry run (dry_run: true): nothing is written to the cluster; each write is logged instead")
+                api = DryRunWrites(api: client, registry: metrics.registry, logger: logger)
+            }
+            metrics.healing.setPaused(configuration.snat.paused)
+            if configuration.snat.paused {
+                logger.notice(
+                    "Healing is paused (tasks.snat.paused: true): no window starts and no probe pod is made; callbacks, resyncs and metrics go on"
+                )
+            }
             if configuration.leaderElection.enabled {
-                let healing = makeElectedHealing(client: client, metrics: metrics, readiness: readiness)
+                let healing = makeElectedHealing(client: client, api: api, metrics: metrics, readiness: readiness)
                 services.append(
                     BackgroundService("leader election", loopEnds: loopEnds, logger: logger) { await healing.run() })
                 sink = LeaderNodeEventSink(healing: healing)
@@ -85,7 +98,7 @@ public struct Application: Sendable {
                 metrics.leaderElection.markSoleReplica()
                 readiness.register("first node sync")
                 let scheduler = HealingScheduler(
-                    api: client, clock: SystemWallClock(), configuration: healingConfiguration,
+                    api: api, clock: SystemWallClock(), configuration: healingConfiguration,
                     metrics: metrics.healing, logger: logger,
                     onFirstResync: { readiness.markMet("first node sync") })
                 services.append(
@@ -152,6 +165,7 @@ public struct Application: Sendable {
         healing.minSandboxes = snat.minSandboxes
         healing.sandboxTimeout = snat.sandboxTimeout
         healing.retryAfter = snat.retryAfter
+        healing.paused = snat.paused
         return healing
     }
 
@@ -159,7 +173,7 @@ public struct Application: Sendable {
     /// limiter), and a scheduler per term whose writes pass only while the term lasts. `/readyz` waits for the
     /// Lease to have been read once (the API server answers), never for leadership.
     private func makeElectedHealing(
-        client: CurlKubernetesClient, metrics: AppMetrics, readiness: Readiness
+        client: CurlKubernetesClient, api: any KubernetesAPI, metrics: AppMetrics, readiness: Readiness
     ) -> LeaderElectedHealing {
         let election = configuration.leaderElection
         let leaseClient = CurlKubernetesClient(
@@ -176,7 +190,7 @@ public struct Application: Sendable {
                 leaseDuration: election.leaseDuration, renewDeadline: election.renewDeadline,
                 retryPeriod: election.retryPeriod),
             metrics: metrics.leaderElection, logger: logger, onFirstContact: { readiness.markMet("Lease read") })
-        let api = LeaderOnlyWrites(api: client, leadership: elector.leadership)
+        let api = LeaderOnlyWrites(api: api, leadership: elector.leadership)
         let healingConfiguration = self.healingConfiguration
         let logger = self.logger
         let healingMetrics = metrics.healing

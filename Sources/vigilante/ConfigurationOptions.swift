@@ -27,6 +27,9 @@ struct ConfigurationOptions: ParsableArguments {
     @Option(help: "PEM private key of the webhook (key: webhook.key_file).")
     var keyFile: String?
 
+    @Flag(help: "Write nothing to the cluster; log and count each write that would have happened (key: dry_run).")
+    var dryRun = false
+
     var overrides: [ConfigurationOverride] {
         let given: [(String, String?, String)] = [
             ("tls", tls.map { "\($0)" }, tls == false ? "--no-tls" : "--tls"),
@@ -35,6 +38,7 @@ struct ConfigurationOptions: ParsableArguments {
             ("metrics.port", metricsPort, "--metrics-port"),
             ("webhook.cert_file", certFile, "--cert-file"),
             ("webhook.key_file", keyFile, "--key-file"),
+            ("dry_run", dryRun ? "true" : nil, "--dry-run"),
         ]
         return given.compactMap { key, value, flag in
             value.map { ConfigurationOverride(key: key, value: $0, flag: flag) }

@@ -35,14 +35,17 @@ def test_webhook_fails_open_and_is_safe_for_dry_run(rendered: dict[str, Rendered
     assert 1 <= webhook["timeoutSeconds"] <= 10
 
 
-def test_webhook_sees_only_windows_nodes_by_default_and_the_selector_is_configurable() -> None:
+def test_webhook_sees_only_windows_nodes_not_opted_out_by_default_and_the_selector_is_configurable() -> None:
     (default,) = render({}).one("ValidatingWebhookConfiguration")["webhooks"]
-    assert default["objectSelector"] == {"matchLabels": {"kubernetes.io/os": "windows"}}
+    skip = {"key": "cops-vigilante/skip", "operator": "NotIn", "values": ["true"]}
+    assert default["objectSelector"] == {"matchLabels": {"kubernetes.io/os": "windows"}, "matchExpressions": [skip]}
     pools = [{"key": "agentpool", "operator": "In", "values": ["win1", "win2"]}]
-    # Helm merges maps: expressions narrow the default further; a null matchLabels drops the default.
-    (narrowed,) = render({"webhook": {"objectSelector": {"matchExpressions": pools}}}).one(
+    # Helm merges maps and replaces lists: expressions of one's own replace the default's (keep the skip entry);
+    # a null matchLabels drops the default.
+    (narrowed,) = render({"webhook": {"objectSelector": {"matchExpressions": pools + [skip]}}}).one(
         "ValidatingWebhookConfiguration")["webhooks"]
-    assert narrowed["objectSelector"] == {"matchLabels": {"kubernetes.io/os": "windows"}, "matchExpressions": pools}
+    assert narrowed["objectSelector"] == {"matchLabels": {"kubernetes.io/os": "windows"},
+                                          "matchExpressions": pools + [skip]}
     (replaced,) = render({"webhook": {"objectSelector": {"matchLabels": None, "matchExpressions": pools}}}).one(
         "ValidatingWebhookConfiguration")["webhooks"]
     assert replaced["objectSelector"] == {"matchExpressions": pools}

@@ -11,6 +11,7 @@ extension VigilanteConfiguration {
             ("interval", interval.shortText),
             ("unsafe_allow_short_intervals", "\(unsafeAllowShortIntervals)"),
             ("shutdown_timeout", shutdownTimeout.shortText),
+            ("dry_run", "\(dryRun)"),
             ("webhook.port", "\(webhookPort)"),
             ("webhook.cert_file", webhook.certFile),
             ("webhook.key_file", webhook.keyFile),
@@ -33,6 +34,7 @@ extension VigilanteConfiguration {
             ("tasks.snat.min_sandboxes", "\(snat.minSandboxes)"),
             ("tasks.snat.sandbox_timeout", snat.sandboxTimeout.shortText),
             ("tasks.snat.retry_after", snat.retryAfter.shortText),
+            ("tasks.snat.paused", "\(snat.paused)"),
             ("leader_election.enabled", "\(leaderElection.enabled)"),
             ("leader_election.namespace", leaderElection.namespace),
             ("leader_election.lease_name", leaderElection.leaseName),
@@ -69,7 +71,7 @@ extension VigilanteConfiguration {
         let document: [String: Any] = [
             "configuration": [
                 "tls": tls, "interval": interval.shortText, "unsafe_allow_short_intervals": unsafeAllowShortIntervals,
-                "shutdown_timeout": shutdownTimeout.shortText,
+                "shutdown_timeout": shutdownTimeout.shortText, "dry_run": dryRun,
                 "webhook": [
                     "port": webhookPort, "cert_file": webhook.certFile, "key_file": webhook.keyFile,
                     "client_ca_file": webhook.clientCAFile.map { $0 as Any } ?? NSNull(),
@@ -86,6 +88,7 @@ extension VigilanteConfiguration {
                         "healing_pod_tolerations": snat.healingPodTolerations.map(Self.jsonObject),
                         "verify_sandboxes": snat.verifySandboxes, "min_sandboxes": snat.minSandboxes,
                         "sandbox_timeout": snat.sandboxTimeout.shortText, "retry_after": snat.retryAfter.shortText,
+                        "paused": snat.paused,
                     ] as [String: Any]
                 ],
                 "leader_election": [

@@ -27,6 +27,7 @@ enum ConfigurationSchema {
         Key(name: "unsafe_allow_short_intervals") { node, config in bool(node) { config.unsafeAllowShortIntervals = $0 }
         },
         Key(name: "shutdown_timeout") { node, config in duration(node) { config.shutdownTimeout = $0 } },
+        Key(name: "dry_run") { node, config in bool(node) { config.dryRun = $0 } },
         Key(name: "webhook.port") { node, config in
             int(node, "a port number, 0 to 65535") { config.webhook.explicitPort = $0 }
         },
@@ -62,6 +63,7 @@ enum ConfigurationSchema {
         },
         Key(name: "tasks.snat.sandbox_timeout") { node, config in duration(node) { config.snat.sandboxTimeout = $0 } },
         Key(name: "tasks.snat.retry_after") { node, config in duration(node) { config.snat.retryAfter = $0 } },
+        Key(name: "tasks.snat.paused") { node, config in bool(node) { config.snat.paused = $0 } },
         Key(name: "tasks.snat.healing_pod_tolerations") { node, config in
             TolerationReader.read(node) { config.snat.healingPodTolerations = $0 }
         },

@@ -18,6 +18,9 @@ public struct VigilanteConfiguration: Sendable, Equatable {
     /// what is left is abandoned and the process exits: under Kubernetes' default 30 s grace period, after which
     /// the kubelet kills the container.
     public var shutdownTimeout: Duration = .seconds(25)
+    /// Everything runs but nothing is written to the cluster: each write that would have happened is logged and
+    /// counted instead (`--dry-run`).
+    public var dryRun = false
     public var webhook = Webhook()
     public var metrics = Metrics()
     public var kubernetes = KubernetesAccess()
@@ -88,6 +91,8 @@ public struct VigilanteConfiguration: Sendable, Equatable {
         public var sandboxTimeout: Duration = .seconds(120)
         /// After a window without enough sandbox evidence, how long until the next window starts.
         public var retryAfter: Duration = .seconds(600)
+        /// No new window and no probe pod; callbacks, resyncs and metrics go on, stored windows resume when unpaused.
+        public var paused = false
 
         public init() {}
     }

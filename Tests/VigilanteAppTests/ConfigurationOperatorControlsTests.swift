@@ -1,0 +1,29 @@
+import Testing
+import VigilanteApp
+
+/// `dry_run` (also `--dry-run`) and `tasks.snat.paused`: off by default, on when set.
+@Suite struct ConfigurationOperatorControlsTests {
+    @Test func dryRunAndPause_areOffByDefault() throws {
+        let config = try load("").configuration
+        #expect(config.dryRun == false)
+        #expect(config.snat.paused == false)
+    }
+
+    @Test func dryRunAndPause_areReadFromTheFile() throws {
+        let loaded = try load("dry_run: true\ntasks:\n  snat:\n    paused: true\n")
+        #expect(loaded.problems.isEmpty)
+        #expect(loaded.configuration.dryRun)
+        #expect(loaded.configuration.snat.paused)
+    }
+
+    @Test func dryRunFlag_winsOverTheFile() throws {
+        let loaded = try load(
+            "dry_run: false\n", overrides: [ConfigurationOverride(key: "dry_run", value: "true", flag: "--dry-run")])
+        #expect(loaded.configuration.dryRun)
+    }
+
+    @Test func aValueThatIsNotABoolean_isRefusedNamingTheKey() throws {
+        let loaded = try load("tasks:\n  snat:\n    paused: sometimes\n")
+        #expect(loaded.problems.map(\.key) == ["tasks.snat.paused"])
+    }
+}
