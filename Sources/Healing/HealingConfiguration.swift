@@ -1,3 +1,5 @@
+public import Kubernetes
+
 /// What the scheduler needs to know, from `tasks.snat.*` and `interval`.
 public struct HealingConfiguration: Sendable {
     /// Time between probe rounds of one node.
@@ -26,6 +28,9 @@ public struct HealingConfiguration: Sendable {
     /// `tasks.snat.paused`: callbacks, resyncs and metrics go on, but no step runs (no window is stored, no probe pod
     /// made); windows already stored on the nodes resume when unpaused.
     public var paused = false
+    /// `tasks.snat.startup_taint`: the taint Windows nodes join with, which keeps workloads off them until they are
+    /// healed; removed once a node is marked healed. Probe pods tolerate it.
+    public var startupTaint: Taint?
     /// Who reports the Events (`reportingInstance`): the pod's name.
     public var reportingInstance: String
 

@@ -249,6 +249,7 @@ extension HealingScheduler {
         announce(
             node, SnatNames.healedReason,
             "Healing window over\(evidence); marked \(SnatNames.healedAnnotation)=true", .normal)
+        await liftStartupTaint(of: node.name)
     }
 
     /// Not healed: the probe pod goes, the window start leaves the node and the retry time is stored in its place,
@@ -323,7 +324,7 @@ extension HealingScheduler {
 
     /// Creates a Kubernetes Event about `node` without waiting for it: an Event that cannot be written never
     /// holds up healing. The task is the scheduler's (`announcements`), awaited when it stops.
-    private func announce(_ node: Node, _ reason: String, _ note: String, _ type: EventType) {
+    func announce(_ node: Node, _ reason: String, _ note: String, _ type: EventType) {
         let event = Event.about(
             node: node, reason: reason, note: note, type: type, action: "Heal",
             reportingInstance: configuration.reportingInstance, at: MicroTime(clock.now))

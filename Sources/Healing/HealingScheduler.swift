@@ -40,6 +40,8 @@ public actor HealingScheduler {
     var launched = 0
     /// Nodes whose probe pod is to be deleted (node deleted, or no longer Windows).
     var cleanups: Set<String> = []
+    /// Healed nodes that still carry the startup taint (an earlier run stopped between the two writes).
+    var taintLifts: Set<String> = []
     var lastResync: Date?
     /// Resyncs failed in a row: the next one waits 10 s, doubled per failure, up to the resync interval.
     var resyncFailures = 0
@@ -195,6 +197,11 @@ public actor HealingScheduler {
                 metadata: ["node": "\(name)", "window_start": "\(RFC3339.string(state.windowStart ?? clock.now))"])
         }
         states[name] = state
+        if let taint = configuration.startupTaint, node.annotation(SnatNames.healedAnnotation) == "true",
+            node.taints.contains(where: taint.matches)
+        {
+            taintLifts.insert(name)
+        }
     }
 
     func forget(_ name: String, reason: String) {
@@ -223,6 +230,10 @@ public actor HealingScheduler {
         for name in cleanups where running[name] == nil && running.count < configuration.maxConcurrentSteps {
             cleanups.remove(name)
             launch(name) { scheduler in await scheduler.deleteProbePod(of: name, reason: "node gone") }
+        }
+        for name in taintLifts where running[name] == nil && running.count < configuration.maxConcurrentSteps {
+            taintLifts.remove(name)
+            launch(name) { scheduler in await scheduler.liftStartupTaint(of: name) }
         }
         // Paused: no window starts and no probe pod is made; windows stored on the nodes resume when unpaused.
         guard !configuration.paused else { return }

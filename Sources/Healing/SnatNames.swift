@@ -36,4 +36,5 @@ public enum SnatNames {
     public static let healedReason = "SnatNodeHealed"
     public static let failedReason = "SnatHealingFailed"
     public static let unverifiedReason = "SnatHealingUnverified"
+    public static let startupTaintRemovedReason = "SnatStartupTaintRemoved"
 }

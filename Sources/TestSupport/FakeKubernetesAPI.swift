@@ -126,6 +126,22 @@ public actor FakeKubernetesAPI: KubernetesAPI {
         return node
     }
 
+    public func removeTaint(_ taint: Taint, at index: Int, fromNode name: String) async throws(KubernetesError) -> Node
+    {
+        try record(.patchNode)
+        guard var node = nodes[name] else {
+            throw .notFound(call(.patchNode, name), message: "nodes \"\(name)\" not found")
+        }
+        var taints = node.taints
+        guard taints.indices.contains(index), taints[index] == taint else {
+            throw .invalid(call(.patchNode, name), message: "testing value /spec/taints/\(index) failed")
+        }
+        taints.remove(at: index)
+        node.spec = Node.Spec(taints: taints.isEmpty ? nil : taints)
+        nodes[name] = node
+        return node
+    }
+
     public func createPod(_ pod: Pod, namespace: String) async throws(KubernetesError) -> Pod {
         try record(.createPod)
         try await hangIfAsked(pod.metadata.annotations?[SnatNames.probeNodeAnnotation] ?? "")

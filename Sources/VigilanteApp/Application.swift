@@ -157,7 +157,9 @@ public struct Application: Sendable {
             interval: configuration.interval, window: snat.healingDuration, errorThreshold: snat.errorThreshold,
             resyncInterval: snat.resyncInterval,
             probePod: ProbePod(
-                image: snat.podImage, namespace: snat.podNamespace, tolerations: snat.healingPodTolerations),
+                image: snat.podImage, namespace: snat.podNamespace,
+                // Probe pods must reach a node that still carries the startup taint: that is when it needs them.
+                tolerations: snat.healingPodTolerations + (snat.startupTaint.map { [$0.toleration] } ?? [])),
             reportingInstance: configuration.leaderElection.enabled
                 ? configuration.leaderElection.identity
                 : ProcessInfo.processInfo.environment["HOSTNAME"] ?? "cops-vigilante")
@@ -166,6 +168,7 @@ public struct Application: Sendable {
         healing.sandboxTimeout = snat.sandboxTimeout
         healing.retryAfter = snat.retryAfter
         healing.paused = snat.paused
+        healing.startupTaint = snat.startupTaint
         return healing
     }
 

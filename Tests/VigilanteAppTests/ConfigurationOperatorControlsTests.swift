@@ -1,3 +1,4 @@
+import Kubernetes
 import Testing
 import VigilanteApp
 
@@ -25,5 +26,32 @@ import VigilanteApp
     @Test func aValueThatIsNotABoolean_isRefusedNamingTheKey() throws {
         let loaded = try load("tasks:\n  snat:\n    paused: sometimes\n")
         #expect(loaded.problems.map(\.key) == ["tasks.snat.paused"])
+    }
+}
+
+/// `tasks.snat.startup_taint`: empty (off) by default; a taint as `kubectl taint` writes it, checked as the API
+/// server checks taints.
+@Suite struct ConfigurationStartupTaintTests {
+    @Test func offByDefault() throws {
+        #expect(try load("").configuration.snat.startupTaint == nil)
+    }
+
+    @Test func aTaintIsRead() throws {
+        let loaded = try load("tasks:\n  snat:\n    startup_taint: cops-vigilante/snat-unhealed=true:NoSchedule\n")
+        #expect(loaded.problems.isEmpty)
+        #expect(
+            loaded.configuration.snat.startupTaint
+                == Taint(key: "cops-vigilante/snat-unhealed", value: "true", effect: "NoSchedule"))
+        #expect(
+            loaded.configuration.yamlText.contains("startup_taint: \"cops-vigilante/snat-unhealed=true:NoSchedule\""))
+    }
+
+    @Test func aBadTaint_isRefusedSayingWhy() throws {
+        let loaded = try load("tasks:\n  snat:\n    startup_taint: unhealed=true:Never\n")
+        #expect(loaded.problems.map(\.key) == ["tasks.snat.startup_taint"])
+        #expect(
+            loaded.problems.first?.message
+                == "effect \"Never\" must be NoSchedule, PreferNoSchedule or NoExecute (a taint is key=value:Effect or key:Effect)"
+        )
     }
 }

@@ -17,6 +17,12 @@ public protocol KubernetesAPI: Sendable {
     ) async throws(KubernetesError)
         -> Node
 
+    /// Removes one taint, safely against other writers of `spec.taints`: a JSON patch (RFC 6902) that tests that
+    /// `spec.taints[index]` is still `taint` exactly as read, then removes it. When the list changed since it was
+    /// read, the test fails, nothing changes, and the answer is 422 (`invalid`): read the node again and retry.
+    /// Returns the node as stored afterwards.
+    func removeTaint(_ taint: Taint, at index: Int, fromNode name: String) async throws(KubernetesError) -> Node
+
     /// `POST /api/v1/namespaces/{namespace}/pods`; returns the pod as created (with uid and defaults).
     func createPod(_ pod: Pod, namespace: String) async throws(KubernetesError) -> Pod
 

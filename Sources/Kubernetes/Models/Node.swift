@@ -1,8 +1,17 @@
-/// A `core/v1` Node, decoded only as far as healing needs: name, labels, annotations and conditions.
+/// A `core/v1` Node, decoded only as far as healing needs: name, labels, annotations, taints and conditions.
 /// Everything else a Node carries (images, managedFields, addresses, …) is skipped when decoding.
 public struct Node: Codable, Sendable, Equatable {
     public var metadata: ObjectMeta
+    public var spec: Spec?
     public var status: Status?
+
+    public struct Spec: Codable, Sendable, Equatable {
+        public var taints: [Taint]?
+
+        public init(taints: [Taint]? = nil) {
+            self.taints = taints
+        }
+    }
 
     public struct Status: Codable, Sendable, Equatable {
         public var conditions: [Condition]?
@@ -23,8 +32,9 @@ public struct Node: Codable, Sendable, Equatable {
         }
     }
 
-    public init(metadata: ObjectMeta, status: Status? = nil) {
+    public init(metadata: ObjectMeta, spec: Spec? = nil, status: Status? = nil) {
         self.metadata = metadata
+        self.spec = spec
         self.status = status
     }
 }
@@ -42,6 +52,8 @@ extension Node {
     public var isReady: Bool {
         status?.conditions?.contains { $0.type == "Ready" && $0.status == "True" } ?? false
     }
+
+    public var taints: [Taint] { spec?.taints ?? [] }
 
     public func annotation(_ key: String) -> String? { metadata.annotations?[key] }
     public func label(_ key: String) -> String? { metadata.labels?[key] }

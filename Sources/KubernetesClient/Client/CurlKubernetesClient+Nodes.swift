@@ -29,6 +29,19 @@ extension CurlKubernetesClient {
         return try await executor.execute(request, verb: .patchNode, decode: Self.node)
     }
 
+    public func removeTaint(_ taint: Taint, at index: Int, fromNode name: String) async throws(KubernetesError) -> Node
+    {
+        let path = "/spec/taints/\(index)"
+        let request = TransportRequest(
+            method: "PATCH", path: "/api/v1/nodes/\(APIPath.escape(name))",
+            body: JSONBody.encode([
+                TaintPatchOperation(op: "test", path: path, value: taint),
+                TaintPatchOperation(op: "remove", path: path, value: nil),
+            ]),
+            contentType: "application/json-patch+json")
+        return try await executor.execute(request, verb: .patchNode, decode: Self.node)
+    }
+
     /// Nodes are read with `JSONReader`, which keeps the few fields healing uses and skips the rest of each
     /// node's 10–15 KB without building it: listing 5,000 nodes stays fast and small.
     static func nodeList(_ body: [UInt8]) throws(JSONBodyError) -> NodeList {
@@ -42,4 +55,11 @@ extension CurlKubernetesClient {
             try Node(reading: &reader)
         }
     }
+}
+
+/// One operation of the JSON patch that removes a taint.
+private struct TaintPatchOperation: Encodable {
+    var op: String
+    var path: String
+    var value: Taint?
 }

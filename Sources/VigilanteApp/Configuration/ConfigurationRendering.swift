@@ -35,6 +35,7 @@ extension VigilanteConfiguration {
             ("tasks.snat.sandbox_timeout", snat.sandboxTimeout.shortText),
             ("tasks.snat.retry_after", snat.retryAfter.shortText),
             ("tasks.snat.paused", "\(snat.paused)"),
+            ("tasks.snat.startup_taint", snat.startupTaint.map { "\($0)" } ?? ""),
             ("leader_election.enabled", "\(leaderElection.enabled)"),
             ("leader_election.namespace", leaderElection.namespace),
             ("leader_election.lease_name", leaderElection.leaseName),
@@ -88,7 +89,7 @@ extension VigilanteConfiguration {
                         "healing_pod_tolerations": snat.healingPodTolerations.map(Self.jsonObject),
                         "verify_sandboxes": snat.verifySandboxes, "min_sandboxes": snat.minSandboxes,
                         "sandbox_timeout": snat.sandboxTimeout.shortText, "retry_after": snat.retryAfter.shortText,
-                        "paused": snat.paused,
+                        "paused": snat.paused, "startup_taint": snat.startupTaint.map { "\($0)" } ?? "",
                     ] as [String: Any]
                 ],
                 "leader_election": [
@@ -143,7 +144,8 @@ extension VigilanteConfiguration {
     private static func yamlScalar(_ value: String, key: String) -> String {
         let stringKeys: Set = [
             "webhook.cert_file", "webhook.key_file", "webhook.client_ca_file", "tasks.snat.pod_image",
-            "tasks.snat.pod_namespace", "leader_election.namespace", "leader_election.lease_name",
+            "tasks.snat.pod_namespace", "tasks.snat.startup_taint", "leader_election.namespace",
+            "leader_election.lease_name",
             "leader_election.identity",
         ]
         return stringKeys.contains(key) ? JSONString.quoted(value) : value

@@ -1,4 +1,5 @@
 import Foundation
+import Kubernetes
 import Yams
 
 /// How each kind of value is read from YAML. Every reader refuses what it cannot read with the value and the
@@ -37,6 +38,24 @@ extension ConfigurationSchema {
         guard case .scalar(let scalar) = node else { return [Failure(value: node.describedValue, allowed: "a string")] }
         assign(scalar.string)
         return []
+    }
+
+    /// A taint as `kubectl taint` writes it (`key=value:Effect`, `key:Effect`), or empty for none.
+    static func taint(_ node: Yams.Node, _ assign: (Taint?) -> Void) -> [Failure] {
+        guard case .scalar(let scalar) = node else {
+            return [Failure(value: node.describedValue, allowed: "a taint like key=value:NoSchedule, or empty")]
+        }
+        if scalar.string.isEmpty {
+            assign(nil)
+            return []
+        }
+        switch Taint.parse(scalar.string) {
+        case .success(let taint):
+            assign(taint)
+            return []
+        case .failure(let problem):
+            return [Failure(value: scalar.string, rule: "\(problem) (a taint is key=value:Effect or key:Effect)")]
+        }
     }
 
     static func duration(_ node: Yams.Node, _ assign: (Duration) -> Void) -> [Failure] {

@@ -93,6 +93,8 @@ public struct VigilanteConfiguration: Sendable, Equatable {
         public var retryAfter: Duration = .seconds(600)
         /// No new window and no probe pod; callbacks, resyncs and metrics go on, stored windows resume when unpaused.
         public var paused = false
+        /// The taint new Windows nodes join with (`key=value:Effect`), removed when they are healed; `nil`: none.
+        public var startupTaint: Taint?
 
         public init() {}
     }

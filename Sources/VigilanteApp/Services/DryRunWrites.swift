@@ -55,6 +55,14 @@ struct DryRunWrites: KubernetesAPI {
         return node
     }
 
+    /// The node as it is, without the taint.
+    func removeTaint(_ taint: Taint, at index: Int, fromNode name: String) async throws(KubernetesError) -> Node {
+        wouldWrite(.patchNode, "nodes/\(name)", "remove taint \(taint) (spec.taints[\(index)])")
+        var node = try await api.getNode(named: name)
+        node.spec?.taints?.removeAll { $0.matches(taint) }
+        return node
+    }
+
     func createPod(_ pod: Pod, namespace: String) async throws(KubernetesError) -> Pod {
         let node = pod.spec?.nodeSelector?[Node.hostnameLabel] ?? "?"
         wouldWrite(

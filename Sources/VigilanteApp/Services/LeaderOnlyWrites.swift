@@ -30,6 +30,11 @@ struct LeaderOnlyWrites: KubernetesAPI {
         return try await api.mergePatchAnnotations(node: name, annotations)
     }
 
+    func removeTaint(_ taint: Taint, at index: Int, fromNode name: String) async throws(KubernetesError) -> Node {
+        try requireLeadership(.patchNode, "PATCH", "/api/v1/nodes/\(name)")
+        return try await api.removeTaint(taint, at: index, fromNode: name)
+    }
+
     func createPod(_ pod: Pod, namespace: String) async throws(KubernetesError) -> Pod {
         try requireLeadership(.createPod, "POST", "/api/v1/namespaces/\(namespace)/pods")
         return try await api.createPod(pod, namespace: namespace)

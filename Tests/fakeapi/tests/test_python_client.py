@@ -105,3 +105,21 @@ def test_wrong_token_is_401(server, pki, tmp_path):
     with api_client(wrong) as c, pytest.raises(client.ApiException) as failure:
         client.CoreV1Api(c).list_node()
     assert failure.value.status == 401 and '"reason":"Unauthorized"' in failure.value.body
+
+
+def test_json_patch_removes_a_taint_only_while_its_test_holds(core, admin):
+    """The startup-taint removal: test the entry, then remove it; a list changed in between is a 422, unchanged."""
+    node = windows_node("akswin000009", ready=True)
+    node["spec"]["taints"] = [{"key": "cops-vigilante/snat-unhealed", "value": "true", "effect": "NoSchedule"}]
+    admin.seed([node])
+    startup = {"key": "cops-vigilante/snat-unhealed", "value": "true", "effect": "NoSchedule"}
+    # Another controller puts its taint first: index 0 is no longer the startup taint.
+    admin.patch_node("akswin000009", {"spec": {"taints": [{"key": "other", "effect": "NoSchedule"}, startup]}})
+    with pytest.raises(kubernetes.client.rest.ApiException) as failed:
+        core.patch_node("akswin000009", [{"op": "test", "path": "/spec/taints/0", "value": startup},
+                                         {"op": "remove", "path": "/spec/taints/0"}])
+    assert failed.value.status == 422
+    assert len(core.read_node("akswin000009").spec.taints) == 2
+    patched = core.patch_node("akswin000009", [{"op": "test", "path": "/spec/taints/1", "value": startup},
+                                               {"op": "remove", "path": "/spec/taints/1"}])
+    assert [t.key for t in patched.spec.taints] == ["other"]
