@@ -31,6 +31,9 @@ public struct HealingConfiguration: Sendable {
     /// `tasks.snat.startup_taint`: the taint Windows nodes join with, which keeps workloads off them until they are
     /// healed; removed once a node is marked healed. Probe pods tolerate it.
     public var startupTaint: Taint?
+    /// `tasks.snat.report_pods_predating_healing`: when a node is healed, name the workload pods on it that started
+    /// before its first verified sandbox (they keep the old SNAT configuration).
+    public var reportPodsPredatingHealing = true
     /// Who reports the Events (`reportingInstance`): the pod's name.
     public var reportingInstance: String
 

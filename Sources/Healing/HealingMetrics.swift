@@ -16,6 +16,7 @@ public final class HealingMetrics: Sendable {
     let droppedEvents: Counter
     let resyncFailures: Counter
     let paused: Gauge
+    let podsPredatingHealing: Gauge
     private let probeSandboxes: [ProbeOutcome: Counter]
 
     public init(registry: PrometheusCollectorRegistry) {
@@ -56,6 +57,11 @@ public final class HealingMetrics: Sendable {
             descriptor: MetricNameDescriptor(
                 metricName: "cops_vigilante_snat_paused", unitName: "",
                 helpText: "1 while healing is paused (tasks.snat.paused): no window starts, no probe pod is made."))
+        podsPredatingHealing = registry.makeGauge(
+            descriptor: MetricNameDescriptor(
+                metricName: "cops_vigilante_snat_pods_predating_healing", unitName: "",
+                helpText: "Workload pods on healed nodes that started before the node's first verified sandbox, "
+                    + "as found when each node was healed: they keep the old SNAT configuration until restarted."))
         resyncFailures = registry.makeCounter(
             descriptor: MetricNameDescriptor(
                 metricName: "cops_vigilante_snat_resync_failures_total", unitName: "",
@@ -66,6 +72,10 @@ public final class HealingMetrics: Sendable {
     func recordAttempt() { attempts.add(1, ordering: .relaxed) }
     func recordProbe(_ outcome: ProbeOutcome) { probeSandboxes[outcome]?.increment() }
     func recordNotReadySighting() { notReadySightings.add(1, ordering: .relaxed) }
+
+    func setPodsPredatingHealing(_ count: Int) {
+        podsPredatingHealing.set(to: Double(count))
+    }
 
     public func setPaused(_ isPaused: Bool) {
         paused.set(to: isPaused ? 1 : 0)

@@ -241,6 +241,7 @@ extension HealingScheduler {
             return
         }
         let sandboxes = states[node.name]?.evidence.sandboxes ?? 0
+        let firstSandbox = states[node.name]?.evidence.oldestSandboxProbe
         states[node.name]?.recordHealed(generation: generation)
         metrics.nodesHealed.increment()
         logger.info("Node healed", metadata: ["node": "\(node.name)", "sandboxes": "\(sandboxes)"])
@@ -250,6 +251,7 @@ extension HealingScheduler {
             node, SnatNames.healedReason,
             "Healing window over\(evidence); marked \(SnatNames.healedAnnotation)=true", .normal)
         await liftStartupTaint(of: node.name)
+        await reportPodsPredatingHealing(on: node, before: firstSandbox ?? startedAt)
     }
 
     /// Not healed: the probe pod goes, the window start leaves the node and the retry time is stored in its place,

@@ -40,6 +40,8 @@ public actor HealingScheduler {
     var launched = 0
     /// Nodes whose probe pod is to be deleted (node deleted, or no longer Windows).
     var cleanups: Set<String> = []
+    /// Workload pods found on each healed node that started before its healing (`reportPodsPredatingHealing`).
+    var predatingPods: [String: Int] = [:]
     /// Healed nodes that still carry the startup taint (an earlier run stopped between the two writes).
     var taintLifts: Set<String> = []
     var lastResync: Date?
@@ -205,6 +207,9 @@ public actor HealingScheduler {
     }
 
     func forget(_ name: String, reason: String) {
+        if predatingPods.removeValue(forKey: name) != nil {
+            metrics.setPodsPredatingHealing(predatingPods.values.reduce(0, +))
+        }
         guard states.removeValue(forKey: name) != nil else { return }
         cleanups.insert(name)
         logger.info("Stopped tracking the node", metadata: ["node": "\(name)", "reason": "\(reason)"])

@@ -10,6 +10,9 @@ public struct SandboxEvidence: Sendable, Equatable {
     public private(set) var sandboxes = 0
     /// When the newest probe pod that got its sandbox was created.
     public private(set) var newestSandboxProbe: Date?
+    /// When the oldest probe pod that got its sandbox was created: pods created on the node before it started with
+    /// the configuration the node had before.
+    public private(set) var oldestSandboxProbe: Date?
     /// Why the last probe pod that got no sandbox got none.
     public private(set) var lastMiss: ProbeMiss?
     /// Whether the last outcome counted was a sandbox (not a miss).
@@ -29,6 +32,7 @@ public struct SandboxEvidence: Sendable, Equatable {
         sandboxes += 1
         lastOutcomeWasSandbox = true
         newestSandboxProbe = max(newestSandboxProbe ?? createdAt, createdAt)
+        oldestSandboxProbe = min(oldestSandboxProbe ?? createdAt, createdAt)
         return true
     }
 

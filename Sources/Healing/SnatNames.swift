@@ -37,4 +37,5 @@ public enum SnatNames {
     public static let failedReason = "SnatHealingFailed"
     public static let unverifiedReason = "SnatHealingUnverified"
     public static let startupTaintRemovedReason = "SnatStartupTaintRemoved"
+    public static let podsPredatingHealingReason = "SnatPodsPredatingHealing"
 }

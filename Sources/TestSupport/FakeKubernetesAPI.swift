@@ -191,6 +191,18 @@ public actor FakeKubernetesAPI: KubernetesAPI {
     }
 
     /// Understands `involvedObject.uid=<uid>`, the selector vigilante uses.
+    /// Pods bound to the node: the probe pods placed there, and the workload pods a test put there.
+    public func listPods(onNode name: String) async throws(KubernetesError) -> [Pod] {
+        try record(.listNodePods)
+        return pods.values.filter { $0.spec?.nodeName == name || $0.spec?.nodeSelector?[Node.hostnameLabel] == name }
+            .sorted { $0.name < $1.name }
+    }
+
+    /// Puts a workload pod (bound to `spec.nodeName`) as a test needs it.
+    public func put(pod: Pod) {
+        pods["\(pod.metadata.namespace ?? "default")/\(pod.name)"] = pod
+    }
+
     public func listEvents(
         namespace: String, fieldSelector: String, limit: Int
     ) async throws(KubernetesError) -> [CoreEvent] {

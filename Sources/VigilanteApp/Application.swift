@@ -169,6 +169,7 @@ public struct Application: Sendable {
         healing.retryAfter = snat.retryAfter
         healing.paused = snat.paused
         healing.startupTaint = snat.startupTaint
+        healing.reportPodsPredatingHealing = snat.reportPodsPredatingHealing
         return healing
     }
 

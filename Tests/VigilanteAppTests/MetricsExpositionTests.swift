@@ -31,7 +31,8 @@ import VigilanteApp
             "cops_vigilante_snat_healing_errors_total",
             "cops_vigilante_snat_queue_depth", "cops_vigilante_snat_dropped_events_total",
             "cops_vigilante_snat_resync_failures_total", "cops_vigilante_http_connections_shed_total",
-            "cops_vigilante_snat_probe_sandboxes_total", "cops_vigilante_snat_paused", "cops_vigilante_leader",
+            "cops_vigilante_snat_probe_sandboxes_total", "cops_vigilante_snat_paused",
+            "cops_vigilante_snat_pods_predating_healing", "cops_vigilante_leader",
             "cops_vigilante_leader_transitions_total", "cops_vigilante_leader_lease_renew_failures_total",
         ]
         #expect(names == expected)

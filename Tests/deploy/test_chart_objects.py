@@ -95,11 +95,18 @@ def test_no_registration_when_turned_off_or_without_tls(rendered: dict[str, Rend
 # --- least privilege --------------------------------------------------------------------------------------------
 
 def test_cluster_role_grants_nodes_and_events_only(rendered: dict[str, RenderedChart]) -> None:
-    # watch: the leader's watch of Windows nodes (leader election is on by default).
+    # watch: the leader's watch of Windows nodes (leader election is on by default); pods list: the pods of a
+    # healed node that predate its healing (tasks.snat.report_pods_predating_healing, on by default).
     assert rules(rendered["defaults"].one("ClusterRole")) == [
         (("",), ("nodes",), ("get", "list", "patch", "watch")),
+        (("",), ("pods",), ("list",)),
         (("events.k8s.io",), ("events",), ("create",)),
     ]
+
+
+def test_cluster_wide_pod_list_goes_with_the_predating_pods_report() -> None:
+    chart = render({"config": {"tasks": {"snat": {"report_pods_predating_healing": False}}}})
+    assert (("",), ("pods",), ("list",)) not in rules(chart.one("ClusterRole"))
 
 
 @pytest.mark.parametrize("variant,namespace", [("defaults", "kube-system"),

@@ -81,6 +81,14 @@ class FakeCluster:
                 return None
             raise
 
+    def api_post(self, path: str, body: dict) -> dict:
+        """POST an object through the Kubernetes API, as a client with the cluster's token."""
+        request = urllib.request.Request(f"{self.server}{path}", data=json.dumps(body).encode(), method="POST",
+                                         headers={"Authorization": f"Bearer {TOKEN}",
+                                                  "Content-Type": "application/json"})
+        with urllib.request.urlopen(request, context=self._context, timeout=10) as response:
+            return json.loads(response.read())
+
     def lease(self, name: str = "cops-vigilante", namespace: str = "kube-system") -> dict | None:
         """The coordination.k8s.io/v1 Lease, or None."""
         return self.api_get(f"/apis/coordination.k8s.io/v1/namespaces/{namespace}/leases/{name}")

@@ -35,6 +35,10 @@ public protocol KubernetesAPI: Sendable {
     /// Every pod of `namespace` matching `labelSelector` (`nil`: all), following `continue` tokens.
     func listPods(namespace: String, labelSelector: String?) async throws(KubernetesError) -> [Pod]
 
+    /// Every pod bound to the node, in every namespace (`GET /api/v1/pods?fieldSelector=spec.nodeName=…`),
+    /// following `continue` tokens.
+    func listPods(onNode name: String) async throws(KubernetesError) -> [Pod]
+
     /// `GET /api/v1/namespaces/{namespace}/events?fieldSelector=…`: the core Events of `namespace` matching
     /// `fieldSelector` (e.g. `involvedObject.uid=…`), at most `limit` of them (one page: the caller wants a few).
     func listEvents(namespace: String, fieldSelector: String, limit: Int) async throws(KubernetesError) -> [CoreEvent]

@@ -7,6 +7,7 @@ public enum KubernetesVerb: String, Sendable, CaseIterable {
     case createPod = "create_pod"
     case deletePod = "delete_pod"
     case listPods = "list_pods"
+    case listNodePods = "list_node_pods"
     case createEvent = "create_event"
     case listEvents = "list_events"
     case watchNodes = "watch_nodes"

@@ -8,6 +8,8 @@ public struct ObjectMeta: Codable, Sendable, Equatable {
     public var deletionTimestamp: String?
     public var labels: [String: String]?
     public var annotations: [String: String]?
+    /// Who owns the object (a pod's ReplicaSet, DaemonSet, …); only kind and name are read.
+    public var ownerReferences: [OwnerReference]?
 
     public init(
         name: String? = nil, namespace: String? = nil, uid: String? = nil, resourceVersion: String? = nil,
@@ -22,5 +24,16 @@ public struct ObjectMeta: Codable, Sendable, Equatable {
         self.deletionTimestamp = deletionTimestamp
         self.labels = labels
         self.annotations = annotations
+    }
+}
+
+/// One entry of `metadata.ownerReferences`.
+public struct OwnerReference: Codable, Sendable, Equatable {
+    public var kind: String
+    public var name: String
+
+    public init(kind: String, name: String) {
+        self.kind = kind
+        self.name = name
     }
 }

@@ -8,6 +8,8 @@ public struct PodSpec: Codable, Sendable, Equatable {
     /// The probe pod uses 0: it holds nothing that needs a graceful stop.
     public var terminationGracePeriodSeconds: Int64?
     public var automountServiceAccountToken: Bool?
+    /// A pod in the node's network namespace has no pod sandbox network of its own: SNAT healing does not concern it.
+    public var hostNetwork: Bool?
 
     public init(
         nodeName: String? = nil, nodeSelector: [String: String]? = nil, tolerations: [Toleration]? = nil,

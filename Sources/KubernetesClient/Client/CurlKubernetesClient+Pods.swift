@@ -25,20 +25,28 @@ extension CurlKubernetesClient {
         return pod
     }
 
-    /// Pages of 500, following `continue` tokens, within `PageGuard`'s bound.
     public func listPods(namespace: String, labelSelector: String?) async throws(KubernetesError) -> [Pod] {
+        try await listPods(path: "/api/v1/namespaces/\(APIPath.escape(namespace))/pods", labelSelector: labelSelector)
+    }
+
+    public func listPods(onNode name: String) async throws(KubernetesError) -> [Pod] {
+        try await listPods(path: "/api/v1/pods", fieldSelector: "spec.nodeName=\(name)", verb: .listNodePods)
+    }
+
+    /// Pages of 500, following `continue` tokens, within `PageGuard`'s bound.
+    private func listPods(
+        path: String, labelSelector: String? = nil, fieldSelector: String? = nil, verb: KubernetesVerb = .listPods
+    ) async throws(KubernetesError) -> [Pod] {
         var pods: [Pod] = []
         var continueToken: String?
-        var pages = PageGuard(
-            pageSize: 500,
-            call: KubernetesCall(verb: .listPods, method: "GET", path: "/api/v1/namespaces/\(namespace)/pods"))
+        var pages = PageGuard(pageSize: 500, call: KubernetesCall(verb: verb, method: "GET", path: path))
         repeat {
             let query = APIPath.query([
-                "labelSelector": labelSelector, "limit": "500", "continue": continueToken,
+                "labelSelector": labelSelector, "fieldSelector": fieldSelector, "limit": "500",
+                "continue": continueToken,
             ])
-            let request = TransportRequest(
-                method: "GET", path: "/api/v1/namespaces/\(APIPath.escape(namespace))/pods" + query)
-            let page = try await executor.execute(request, verb: .listPods) { body throws(JSONBodyError) in
+            let request = TransportRequest(method: "GET", path: path + query)
+            let page = try await executor.execute(request, verb: verb) { body throws(JSONBodyError) in
                 try JSONBody.decode(PodList.self, from: body)
             }
             try pages.record(continueToken: page.continueToken)

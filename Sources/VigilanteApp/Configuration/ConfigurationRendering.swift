@@ -36,6 +36,7 @@ extension VigilanteConfiguration {
             ("tasks.snat.retry_after", snat.retryAfter.shortText),
             ("tasks.snat.paused", "\(snat.paused)"),
             ("tasks.snat.startup_taint", snat.startupTaint.map { "\($0)" } ?? ""),
+            ("tasks.snat.report_pods_predating_healing", "\(snat.reportPodsPredatingHealing)"),
             ("leader_election.enabled", "\(leaderElection.enabled)"),
             ("leader_election.namespace", leaderElection.namespace),
             ("leader_election.lease_name", leaderElection.leaseName),
@@ -90,6 +91,7 @@ extension VigilanteConfiguration {
                         "verify_sandboxes": snat.verifySandboxes, "min_sandboxes": snat.minSandboxes,
                         "sandbox_timeout": snat.sandboxTimeout.shortText, "retry_after": snat.retryAfter.shortText,
                         "paused": snat.paused, "startup_taint": snat.startupTaint.map { "\($0)" } ?? "",
+                        "report_pods_predating_healing": snat.reportPodsPredatingHealing,
                     ] as [String: Any]
                 ],
                 "leader_election": [

@@ -65,6 +65,9 @@ enum ConfigurationSchema {
         Key(name: "tasks.snat.retry_after") { node, config in duration(node) { config.snat.retryAfter = $0 } },
         Key(name: "tasks.snat.paused") { node, config in bool(node) { config.snat.paused = $0 } },
         Key(name: "tasks.snat.startup_taint") { node, config in taint(node) { config.snat.startupTaint = $0 } },
+        Key(name: "tasks.snat.report_pods_predating_healing") { node, config in
+            bool(node) { config.snat.reportPodsPredatingHealing = $0 }
+        },
         Key(name: "tasks.snat.healing_pod_tolerations") { node, config in
             TolerationReader.read(node) { config.snat.healingPodTolerations = $0 }
         },

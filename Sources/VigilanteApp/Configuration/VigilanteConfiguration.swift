@@ -95,6 +95,9 @@ public struct VigilanteConfiguration: Sendable, Equatable {
         public var paused = false
         /// The taint new Windows nodes join with (`key=value:Effect`), removed when they are healed; `nil`: none.
         public var startupTaint: Taint?
+        /// When a node is healed, name the workload pods on it that predate its healing (reads every pod of the node:
+        /// the chart grants cluster-wide pod `list` for it).
+        public var reportPodsPredatingHealing = true
 
         public init() {}
     }

@@ -83,6 +83,10 @@ struct DryRunWrites: KubernetesAPI {
         try await api.listPods(namespace: namespace, labelSelector: labelSelector)
     }
 
+    func listPods(onNode name: String) async throws(KubernetesError) -> [Pod] {
+        try await api.listPods(onNode: name)
+    }
+
     func listEvents(namespace: String, fieldSelector: String, limit: Int) async throws(KubernetesError) -> [CoreEvent] {
         try await api.listEvents(namespace: namespace, fieldSelector: fieldSelector, limit: limit)
     }

@@ -88,6 +88,7 @@ podNamespace: {{ dig "tasks" "snat" "pod_namespace" "kube-system" $config | quot
 {{- /* The API server calls webhooks over HTTPS only, so without TLS there is nothing to register. */}}
 registerWebhook: {{ and .Values.webhook.enabled $tls }}
 leaderElection: {{ and (dig "tasks" "snat" "enabled" true $config) (dig "leader_election" "enabled" false $config) }}
+reportPredatingPods: {{ and (dig "tasks" "snat" "enabled" true $config) (dig "tasks" "snat" "report_pods_predating_healing" true $config) }}
 mountCertificate: {{ or $tls (dig "metrics" "tls" false $config) }}
 {{- end }}
 
