@@ -23,7 +23,7 @@ With --admin-token, every admin call needs the header `X-Admin-Token: <token>`.
   GET    /_admin/requests[?since=<seq>]       the request log;  DELETE: clear it
   GET    /_admin/faults                       pending faults;  POST: add one;  DELETE: clear all
   POST   /_admin/compact                      continue tokens issued so far answer 410 Expired
-  POST   /_admin/reset                        remove nodes, pods, events, leases and extra namespaces; clear log, faults and
+  POST   /_admin/reset                        remove nodes, pods, events, leases, PodDisruptionBudgets and extra namespaces; clear log, faults and
                                                kubelet profiles
 
 Kubelet profiles (lifecycle.py) say how the kubelet stand-in of one node treats the pods bound to it:
@@ -47,6 +47,7 @@ from fakeapi.events import CORE_EVENT
 from fakeapi.faults import FaultBook
 from fakeapi.messages import Request, Response, json_response, text_response
 from fakeapi.namespaces import NAMESPACE, SEEDED
+from fakeapi.disruption import PDB
 from fakeapi.leases import LEASE
 from fakeapi.nodes import NODE
 from fakeapi.patching import merge_patch
@@ -211,7 +212,7 @@ class Admin:
 
     def _reset(self) -> Response:
         with self.store.lock:
-            for kind in (NODE, POD, CORE_EVENT, LEASE):
+            for kind in (NODE, POD, CORE_EVENT, LEASE, PDB):
                 self.store.clear(kind.storage)
             items, _, _ = self.store.scan(NAMESPACE.storage)
             for key, _stored in items:

@@ -90,7 +90,8 @@ class KubernetesApi:
             raise _not_found()
         name = rest[1] if len(rest) > 1 else None
         subresource = rest[2] if len(rest) > 2 else None
-        if subresource is not None and not (subresource == "status" and kind.has_status):
+        if subresource is not None and not (subresource == "status" and kind.has_status) and \
+                not (subresource == "eviction" and kind.kind == "Pod" and not kind.group):
             raise _not_found()
         if name is not None and kind.namespaced and namespace is None:
             raise _not_found()
@@ -121,6 +122,11 @@ class KubernetesApi:
             return json_response(200, self.cluster.patch(kind, namespace, name, content_type, request.body, subresource, dry_run))
         if request.method == "DELETE" and subresource is None:
             return json_response(200, self.cluster.delete(kind, namespace, name, _delete_options(request), dry_run))
+        if subresource == "eviction":
+            if request.method != "POST":
+                raise method_not_allowed(request.method)
+            _require_json(request)
+            return json_response(201, self.cluster.evict(namespace, name, request.json(), dry_run))
         if request.method == "PUT" and subresource is None and "update" in kind.verbs:
             _require_json(request)
             code, obj = self.cluster.update(kind, namespace, name, request.json(), dry_run)

@@ -9,6 +9,7 @@ import uuid
 from dataclasses import dataclass
 
 from fakeapi import continuetoken, patching, readiness
+from fakeapi.disruption import PDB, blocked, budget_status, eviction_body, selects
 from fakeapi.clock import rfc3339
 from fakeapi.errors import ApiError, FieldError, already_exists, bad_request, conflict, invalid, not_found, unsupported_media_type
 from fakeapi.kinds import Kind
@@ -245,6 +246,27 @@ class Cluster:
             if dry_run:
                 return 200, with_type(kind, kind.to_view(new))
             return 200, view(kind, self.store.replace(kind.storage, kind.key(namespace, name), new))
+
+    # --- eviction (pods/eviction) ------------------------------------------------------------------------
+    def evict(self, namespace: str, name: str, body: object, dry_run: bool = False) -> dict:
+        """Deletes the pod unless the PodDisruptionBudget selecting it allows no disruption (429)."""
+        options = eviction_body(body, namespace, name)
+        with self.store.lock:
+            pod = self.get(POD, namespace, name).obj
+            phase = (pod.get("status") or {}).get("phase")
+            # A pod that is not running, or already going, cannot count as healthy: no budget protects it.
+            if phase not in ("Pending", "Succeeded", "Failed") and not pod["metadata"].get("deletionTimestamp"):
+                budgets = [s.obj for _, s in self.store.scan(PDB.storage, PDB.prefix(namespace))[0] if selects(s.obj, pod)]
+                if len(budgets) > 1:
+                    raise ApiError(500, "InternalError", "This pod has more than one PodDisruptionBudget, which the "
+                                                         "eviction subresource does not support.")
+                if budgets:
+                    pods = [s.obj for _, s in self.store.scan(POD.storage, POD.prefix(namespace))[0]]
+                    status = budget_status(budgets[0], pods)
+                    if status["disruptionsAllowed"] <= 0:
+                        raise blocked(budgets[0], status)
+            self.delete(POD, namespace, name, options, dry_run)
+        return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201}
 
     # --- delete ----------------------------------------------------------------------------------------
     def delete(self, kind: Kind, namespace: str | None, name: str, options: dict, dry_run: bool = False) -> dict:

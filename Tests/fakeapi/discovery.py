@@ -47,6 +47,9 @@ def resource_list(group: str, version: str) -> dict | None:
             entry["categories"] = list(k.categories)
         entry["storageVersionHash"] = _storage_version_hash(k)
         resources.append(entry)
+        if k.kind == "Pod" and not k.group:
+            resources.append({"name": "pods/eviction", "singularName": "", "namespaced": True, "group": "policy",
+                              "version": "v1", "kind": "Eviction", "verbs": ["create"]})
         if k.has_status:
             resources.append({"name": f"{k.plural}/status", "singularName": "", "namespaced": k.namespaced, "kind": k.kind, "verbs": ["get", "patch"]})
     group_version = f"{group}/{version}" if group else version

@@ -1,14 +1,15 @@
 """Every resource the fake serves, by API group/version and plural."""
 
 from fakeapi.events import CORE_EVENT, EVENT_V1
+from fakeapi.disruption import PDB
 from fakeapi.kinds import Kind
 from fakeapi.leases import LEASE
 from fakeapi.namespaces import NAMESPACE
 from fakeapi.nodes import NODE
 from fakeapi.pods import POD
 
-KINDS: tuple[Kind, ...] = (NAMESPACE, NODE, POD, CORE_EVENT, EVENT_V1, LEASE)
-GROUP_VERSIONS = {"": "v1", "events.k8s.io": "v1", "coordination.k8s.io": "v1"}
+KINDS: tuple[Kind, ...] = (NAMESPACE, NODE, POD, CORE_EVENT, EVENT_V1, LEASE, PDB)
+GROUP_VERSIONS = {"": "v1", "events.k8s.io": "v1", "coordination.k8s.io": "v1", "policy": "v1"}
 _BY_PATH = {(k.group, k.version, k.plural): k for k in KINDS}
 
 
