@@ -34,6 +34,9 @@ public struct HealingConfiguration: Sendable {
     /// `tasks.snat.report_pods_predating_healing`: when a node is healed, name the workload pods on it that started
     /// before its first verified sandbox (they keep the old SNAT configuration).
     public var reportPodsPredatingHealing = true
+    /// `tasks.snat.evict_pods_predating_healing`: evict those pods through the Eviction API (PodDisruptionBudgets
+    /// honoured: a 429 is asked again later, with backoff; a pod is never deleted directly).
+    public var evictPodsPredatingHealing = false
     /// Who reports the Events (`reportingInstance`): the pod's name.
     public var reportingInstance: String
 

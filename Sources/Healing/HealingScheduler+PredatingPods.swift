@@ -28,6 +28,11 @@ extension HealingScheduler {
         predatingPods[node.name] = predating.count
         metrics.setPodsPredatingHealing(predatingPods.values.reduce(0, +))
         guard !predating.isEmpty else { return }
+        if configuration.evictPodsPredatingHealing {
+            evictions[node.name] = predating.map {
+                PendingEviction(namespace: $0.metadata.namespace ?? "default", name: $0.name, nextAttempt: clock.now)
+            }
+        }
         let names = predating.map { "\($0.metadata.namespace ?? "")/\($0.name)" }
         let logged = names.prefix(Self.maxPodsLogged).joined(separator: ", ")
         logger.warning(
@@ -39,10 +44,13 @@ extension HealingScheduler {
             ])
         let shown = names.prefix(Self.podsNamedInEvent).joined(separator: ", ")
         let more = names.count > Self.podsNamedInEvent ? " and \(names.count - Self.podsNamedInEvent) more" : ""
+        let action =
+            configuration.evictPodsPredatingHealing
+            ? "; evicting them (PodDisruptionBudgets honoured)" : " until restarted"
         announce(
             node, SnatNames.podsPredatingHealingReason,
-            "\(names.count) pod(s) started before the node was healed and keep the old SNAT configuration until "
-                + "restarted: \(shown)\(more)", .warning)
+            "\(names.count) pod(s) started before the node was healed and keep the old SNAT configuration\(action): "
+                + "\(shown)\(more)", .warning)
     }
 
     /// A workload pod of the node created before `date`, still running: not a DaemonSet's pod (it would come back

@@ -42,6 +42,8 @@ public actor HealingScheduler {
     var cleanups: Set<String> = []
     /// Workload pods found on each healed node that started before its healing (`reportPodsPredatingHealing`).
     var predatingPods: [String: Int] = [:]
+    /// Pods predating their node's healing still to be evicted, by node (`evictPodsPredatingHealing`).
+    var evictions: [String: [PendingEviction]] = [:]
     /// Healed nodes that still carry the startup taint (an earlier run stopped between the two writes).
     var taintLifts: Set<String> = []
     var lastResync: Date?
@@ -150,6 +152,9 @@ public actor HealingScheduler {
         for (name, state) in states where running[name] == nil {
             if let step = state.nextStep, step < next { next = step }
         }
+        for (name, pending) in evictions where running[name] == nil {
+            if let due = pending.map(\.nextAttempt).min(), due < next { next = due }
+        }
         return max(next, now)
     }
 
@@ -210,6 +215,7 @@ public actor HealingScheduler {
         if predatingPods.removeValue(forKey: name) != nil {
             metrics.setPodsPredatingHealing(predatingPods.values.reduce(0, +))
         }
+        evictions[name] = nil
         guard states.removeValue(forKey: name) != nil else { return }
         cleanups.insert(name)
         logger.info("Stopped tracking the node", metadata: ["node": "\(name)", "reason": "\(reason)"])
@@ -240,8 +246,15 @@ public actor HealingScheduler {
             taintLifts.remove(name)
             launch(name) { scheduler in await scheduler.liftStartupTaint(of: name) }
         }
-        // Paused: no window starts and no probe pod is made; windows stored on the nodes resume when unpaused.
+        // Paused: no window starts, no probe pod is made, nothing is evicted; windows stored on the nodes resume when
+        // unpaused.
         guard !configuration.paused else { return }
+        for (name, pending) in evictions
+        where running[name] == nil && running.count < configuration.maxConcurrentSteps
+            && pending.contains(where: { $0.nextAttempt <= now })
+        {
+            launch(name) { scheduler in await scheduler.evictDuePods(on: name) }
+        }
         let due = states.compactMap { name, state -> (String, Date, HealingAction)? in
             // A node whose callback is being checked waits for the read: its step acts on what was read.
             guard running[name] == nil, !reading.contains(name),

@@ -29,6 +29,8 @@ public actor FakeKubernetesAPI: KubernetesAPI {
     /// Pods created, by name, in order (every creation, not only the live ones).
     public private(set) var createdPods: [String] = []
     public private(set) var deletedPods: [String] = []
+    /// `namespace/name` of each pod evicted, in order.
+    public private(set) var evictedPods: [String] = []
     /// Every call, by verb.
     public private(set) var calls: [KubernetesVerb: Int] = [:]
     /// The label selector of every node list that had one, in order.
@@ -201,6 +203,15 @@ public actor FakeKubernetesAPI: KubernetesAPI {
     /// Puts a workload pod (bound to `spec.nodeName`) as a test needs it.
     public func put(pod: Pod) {
         pods["\(pod.metadata.namespace ?? "default")/\(pod.name)"] = pod
+    }
+
+    /// Deletes the pod, unless `fail(.evictPod, …)` scripted a 429 (a PodDisruptionBudget that allows nothing).
+    public func evictPod(named name: String, namespace: String) async throws(KubernetesError) {
+        try record(.evictPod)
+        guard pods.removeValue(forKey: "\(namespace)/\(name)") != nil else {
+            throw .notFound(call(.evictPod, name), message: "pods \"\(name)\" not found")
+        }
+        evictedPods.append("\(namespace)/\(name)")
     }
 
     public func listEvents(

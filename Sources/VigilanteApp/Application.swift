@@ -170,6 +170,7 @@ public struct Application: Sendable {
         healing.paused = snat.paused
         healing.startupTaint = snat.startupTaint
         healing.reportPodsPredatingHealing = snat.reportPodsPredatingHealing
+        healing.evictPodsPredatingHealing = snat.evictPodsPredatingHealing
         return healing
     }
 

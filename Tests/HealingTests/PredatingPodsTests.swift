@@ -78,3 +78,45 @@ import Testing
         #expect(await harness.api.callCount(.listNodePods) == 0)
     }
 }
+
+/// With `evict_pods_predating_healing`, those pods are evicted through the Eviction API; a refusal (429, a
+/// PodDisruptionBudget) is asked again later with backoff, never turned into a delete.
+@Suite struct PredatingPodEvictionTests {
+    static func harness() -> HealingHarness {
+        HealingHarness(nodes: [TestNodes.windows(PredatingPodsTests.node)]) { configuration in
+            configuration.sandboxTimeout = .seconds(60)
+            configuration.evictPodsPredatingHealing = true
+        }
+    }
+
+    @Test func predatingWorkloadPods_areEvicted_andDaemonSetPodsNever() async throws {
+        let harness = Self.harness()
+        await PredatingPodsTests.putWorkloads(harness)
+        await PredatingPodsTests.heal(harness)
+        await harness.round()
+        #expect(await harness.api.evictedPods == ["shop/cart-1", "shop/cart-2"])
+        let event = try #require(await harness.events(SnatNames.podsPredatingHealingReason).first)
+        #expect(event.note?.contains("evicting them (PodDisruptionBudgets honoured)") == true)
+        #expect(harness.registryText.contains("cops_vigilante_snat_pods_predating_healing 0"))
+        #expect(await harness.api.deletedPods.allSatisfy { $0.hasPrefix(SnatNames.probePodPrefix) })
+    }
+
+    @Test func aRefusedEviction_isAskedAgainAfterAWait_neverDeleted() async {
+        let harness = Self.harness()
+        await harness.api.put(pod: PredatingPodsTests.pod("cart-1", createdAt: "2027-01-15T07:59:00Z"))
+        let call = KubernetesCall(verb: .evictPod, method: "POST", path: "/", attempts: 1)
+        await harness.api.fail(.evictPod, with: .tooManyRequests(call, retryAfter: nil), count: 2)
+        await PredatingPodsTests.heal(harness)
+        // Healed (and refused once) at 120 s; `heal` ends at 121 s.
+        #expect(await harness.api.callCount(.evictPod) == 1, "refused once")
+        await harness.advance(28)
+        #expect(await harness.api.callCount(.evictPod) == 1, "not before the wait of one interval (30 s)")
+        await harness.advance(1)
+        #expect(await harness.api.callCount(.evictPod) == 2, "refused again; the wait doubles")
+        await harness.advance(59)
+        #expect(await harness.api.callCount(.evictPod) == 2)
+        await harness.advance(1)
+        #expect(await harness.api.evictedPods == ["shop/cart-1"])
+        #expect(harness.registryText.contains("cops_vigilante_snat_pods_predating_healing 0"))
+    }
+}

@@ -55,3 +55,18 @@ import VigilanteApp
         )
     }
 }
+
+/// `tasks.snat.report_pods_predating_healing` (on) and `evict_pods_predating_healing` (off, and only with the report).
+@Suite struct ConfigurationPredatingPodsTests {
+    @Test func reportOn_evictionOff_byDefault() throws {
+        let snat = try load("").configuration.snat
+        #expect(snat.reportPodsPredatingHealing)
+        #expect(!snat.evictPodsPredatingHealing)
+    }
+
+    @Test func evictionWithoutTheReport_isRefused() throws {
+        let loaded = try load(
+            "tasks:\n  snat:\n    report_pods_predating_healing: false\n    evict_pods_predating_healing: true\n")
+        #expect(loaded.problems.map(\.key) == ["tasks.snat.evict_pods_predating_healing"])
+    }
+}

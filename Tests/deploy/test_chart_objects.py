@@ -109,6 +109,12 @@ def test_cluster_wide_pod_list_goes_with_the_predating_pods_report() -> None:
     assert (("",), ("pods",), ("list",)) not in rules(chart.one("ClusterRole"))
 
 
+def test_pods_eviction_is_granted_only_when_eviction_is_on(rendered: dict[str, RenderedChart]) -> None:
+    assert all(r[1] != ("pods/eviction",) for r in rules(rendered["defaults"].one("ClusterRole")))
+    chart = render({"config": {"tasks": {"snat": {"evict_pods_predating_healing": True}}}})
+    assert (("",), ("pods/eviction",), ("create",)) in rules(chart.one("ClusterRole"))
+
+
 @pytest.mark.parametrize("variant,namespace", [("defaults", "kube-system"),
                                                ("custom_ports_and_namespace", "vigilante-probes")])
 def test_pods_are_granted_only_in_the_probe_pod_namespace(

@@ -89,6 +89,13 @@ class FakeCluster:
         with urllib.request.urlopen(request, context=self._context, timeout=10) as response:
             return json.loads(response.read())
 
+    def api_delete(self, path: str) -> dict:
+        """DELETE an object through the Kubernetes API, as a client with the cluster's token."""
+        request = urllib.request.Request(f"{self.server}{path}", method="DELETE",
+                                         headers={"Authorization": f"Bearer {TOKEN}"})
+        with urllib.request.urlopen(request, context=self._context, timeout=10) as response:
+            return json.loads(response.read())
+
     def lease(self, name: str = "cops-vigilante", namespace: str = "kube-system") -> dict | None:
         """The coordination.k8s.io/v1 Lease, or None."""
         return self.api_get(f"/apis/coordination.k8s.io/v1/namespaces/{namespace}/leases/{name}")

@@ -39,6 +39,11 @@ public protocol KubernetesAPI: Sendable {
     /// following `continue` tokens.
     func listPods(onNode name: String) async throws(KubernetesError) -> [Pod]
 
+    /// `POST /api/v1/namespaces/{namespace}/pods/{name}/eviction` (a policy/v1 Eviction): the API server deletes the
+    /// pod if its PodDisruptionBudget allows, else answers 429 (`tooManyRequests`: try again later, never delete
+    /// the pod directly). Not retried on 429 inside the client: the caller decides when to ask again.
+    func evictPod(named name: String, namespace: String) async throws(KubernetesError)
+
     /// `GET /api/v1/namespaces/{namespace}/events?fieldSelector=…`: the core Events of `namespace` matching
     /// `fieldSelector` (e.g. `involvedObject.uid=…`), at most `limit` of them (one page: the caller wants a few).
     func listEvents(namespace: String, fieldSelector: String, limit: Int) async throws(KubernetesError) -> [CoreEvent]

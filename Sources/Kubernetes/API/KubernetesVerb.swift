@@ -8,6 +8,7 @@ public enum KubernetesVerb: String, Sendable, CaseIterable {
     case deletePod = "delete_pod"
     case listPods = "list_pods"
     case listNodePods = "list_node_pods"
+    case evictPod = "evict_pod"
     case createEvent = "create_event"
     case listEvents = "list_events"
     case watchNodes = "watch_nodes"

@@ -25,6 +25,18 @@ extension CurlKubernetesClient {
         return pod
     }
 
+    public func evictPod(named name: String, namespace: String) async throws(KubernetesError) {
+        var request = TransportRequest(
+            method: "POST",
+            path: "/api/v1/namespaces/\(APIPath.escape(namespace))/pods/\(APIPath.escape(name))/eviction",
+            body: JSONBody.encode(
+                EvictionBody(
+                    apiVersion: "policy/v1", kind: "Eviction", metadata: ObjectMeta(name: name, namespace: namespace))),
+            contentType: "application/json")
+        request.retriesTooManyRequests = false
+        _ = try await executor.send(request, verb: .evictPod)
+    }
+
     public func listPods(namespace: String, labelSelector: String?) async throws(KubernetesError) -> [Pod] {
         try await listPods(path: "/api/v1/namespaces/\(APIPath.escape(namespace))/pods", labelSelector: labelSelector)
     }
@@ -55,4 +67,11 @@ extension CurlKubernetesClient {
         } while !(continueToken ?? "").isEmpty
         return pods
     }
+}
+
+/// A policy/v1 Eviction: which pod, nothing else.
+private struct EvictionBody: Encodable {
+    var apiVersion: String
+    var kind: String
+    var metadata: ObjectMeta
 }

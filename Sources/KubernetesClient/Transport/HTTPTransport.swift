@@ -42,6 +42,9 @@ struct TransportRequest: Sendable {
     var bearerToken: String?
     /// The whole exchange may take this long instead of the client's request timeout (a watch).
     var timeout: Duration?
+    /// Whether the retry loop sends the request again after a 429. An eviction's 429 is a PodDisruptionBudget's
+    /// answer that holds for minutes: its caller asks again later instead.
+    var retriesTooManyRequests = true
 
     init(method: String, path: String, body: [UInt8]? = nil, contentType: String? = nil) {
         self.method = method

@@ -55,7 +55,9 @@ struct RequestExecutor: Sendable {
                         "Unauthorized; retrying with the token re-read from its file", metadata: call.metadata)
                     continue
                 }
-                guard [429, 500, 502, 503, 504].contains(response.status) else { throw error }
+                guard [429, 500, 502, 503, 504].contains(response.status),
+                    response.status != 429 || request.retriesTooManyRequests
+                else { throw error }
                 wait = response.retryAfterDuration
             case .failure(let failure):
                 error = Self.error(for: failure, call: call)

@@ -37,6 +37,7 @@ extension VigilanteConfiguration {
             ("tasks.snat.paused", "\(snat.paused)"),
             ("tasks.snat.startup_taint", snat.startupTaint.map { "\($0)" } ?? ""),
             ("tasks.snat.report_pods_predating_healing", "\(snat.reportPodsPredatingHealing)"),
+            ("tasks.snat.evict_pods_predating_healing", "\(snat.evictPodsPredatingHealing)"),
             ("leader_election.enabled", "\(leaderElection.enabled)"),
             ("leader_election.namespace", leaderElection.namespace),
             ("leader_election.lease_name", leaderElection.leaseName),
@@ -92,6 +93,7 @@ extension VigilanteConfiguration {
                         "sandbox_timeout": snat.sandboxTimeout.shortText, "retry_after": snat.retryAfter.shortText,
                         "paused": snat.paused, "startup_taint": snat.startupTaint.map { "\($0)" } ?? "",
                         "report_pods_predating_healing": snat.reportPodsPredatingHealing,
+                        "evict_pods_predating_healing": snat.evictPodsPredatingHealing,
                     ] as [String: Any]
                 ],
                 "leader_election": [

@@ -68,6 +68,9 @@ enum ConfigurationSchema {
         Key(name: "tasks.snat.report_pods_predating_healing") { node, config in
             bool(node) { config.snat.reportPodsPredatingHealing = $0 }
         },
+        Key(name: "tasks.snat.evict_pods_predating_healing") { node, config in
+            bool(node) { config.snat.evictPodsPredatingHealing = $0 }
+        },
         Key(name: "tasks.snat.healing_pod_tolerations") { node, config in
             TolerationReader.read(node) { config.snat.healingPodTolerations = $0 }
         },

@@ -127,6 +127,10 @@ struct ConfigurationValidator {
             Self.isDNSLabel(namespace), "tasks.snat.pod_namespace", namespace,
             "must be a namespace name: 1 to 63 lower case letters, digits or \"-\", starting and ending with a letter or digit"
         )
+        check(
+            !config.snat.evictPodsPredatingHealing || config.snat.reportPodsPredatingHealing,
+            "tasks.snat.evict_pods_predating_healing", "true",
+            "needs tasks.snat.report_pods_predating_healing: true (the pods evicted are the ones it finds)")
         checkLeaderElection(config.leaderElection, check)
         return problems
     }

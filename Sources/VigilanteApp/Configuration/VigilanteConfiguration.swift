@@ -98,6 +98,8 @@ public struct VigilanteConfiguration: Sendable, Equatable {
         /// When a node is healed, name the workload pods on it that predate its healing (reads every pod of the node:
         /// the chart grants cluster-wide pod `list` for it).
         public var reportPodsPredatingHealing = true
+        /// Evict those pods through the Eviction API (PodDisruptionBudgets honoured).
+        public var evictPodsPredatingHealing = false
 
         public init() {}
     }

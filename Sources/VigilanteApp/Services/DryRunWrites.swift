@@ -16,7 +16,7 @@ struct DryRunWrites: KubernetesAPI {
         self.api = api
         self.logger = logger
         var counters: [KubernetesVerb: Counter] = [:]
-        for verb in [KubernetesVerb.patchNode, .createPod, .deletePod, .createEvent] {
+        for verb in [KubernetesVerb.patchNode, .createPod, .deletePod, .createEvent, .evictPod] {
             counters[verb] = registry.makeCounter(
                 descriptor: MetricNameDescriptor(
                     metricName: "cops_vigilante_dry_run_writes_total", unitName: "",
@@ -85,6 +85,10 @@ struct DryRunWrites: KubernetesAPI {
 
     func listPods(onNode name: String) async throws(KubernetesError) -> [Pod] {
         try await api.listPods(onNode: name)
+    }
+
+    func evictPod(named name: String, namespace: String) async throws(KubernetesError) {
+        wouldWrite(.evictPod, "\(namespace)/pods/\(name)", "eviction (policy/v1)")
     }
 
     func listEvents(namespace: String, fieldSelector: String, limit: Int) async throws(KubernetesError) -> [CoreEvent] {

@@ -53,6 +53,11 @@ struct LeaderOnlyWrites: KubernetesAPI {
         try await api.listPods(onNode: name)
     }
 
+    func evictPod(named name: String, namespace: String) async throws(KubernetesError) {
+        try requireLeadership(.evictPod, "POST", "/api/v1/namespaces/\(namespace)/pods/\(name)/eviction")
+        try await api.evictPod(named: name, namespace: namespace)
+    }
+
     func listEvents(namespace: String, fieldSelector: String, limit: Int) async throws(KubernetesError) -> [CoreEvent] {
         try await api.listEvents(namespace: namespace, fieldSelector: fieldSelector, limit: limit)
     }

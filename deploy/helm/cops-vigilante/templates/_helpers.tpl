@@ -89,6 +89,7 @@ podNamespace: {{ dig "tasks" "snat" "pod_namespace" "kube-system" $config | quot
 registerWebhook: {{ and .Values.webhook.enabled $tls }}
 leaderElection: {{ and (dig "tasks" "snat" "enabled" true $config) (dig "leader_election" "enabled" false $config) }}
 reportPredatingPods: {{ and (dig "tasks" "snat" "enabled" true $config) (dig "tasks" "snat" "report_pods_predating_healing" true $config) }}
+evictPredatingPods: {{ and (dig "tasks" "snat" "enabled" true $config) (dig "tasks" "snat" "evict_pods_predating_healing" false $config) }}
 mountCertificate: {{ or $tls (dig "metrics" "tls" false $config) }}
 {{- end }}
 
