@@ -75,6 +75,17 @@ import Testing
         #expect(await harness.probePod(Self.node) == nil, "a healed node gets no probe pod")
     }
 
+    @Test func aRemovalWhoseTestFails_readsTheNodeAgainAndRetries() async {
+        // Another writer changed spec.taints between the read and the patch: the JSON patch's test fails (422).
+        let harness = Self.harness(taints: [Self.startup], healed: true)
+        let call = KubernetesCall(verb: .patchNode, method: "PATCH", path: "/api/v1/nodes/\(Self.node)", attempts: 1)
+        await harness.api.fail(.patchNode, with: .invalid(call, message: "testing value /spec/taints/0 failed"))
+        await harness.round()
+        #expect(await Self.taints(harness) == [])
+        #expect(await harness.api.callCount(.getNode) == 2, "read again after the failed test")
+        #expect(await harness.api.callCount(.patchNode) == 2)
+    }
+
     @Test func startupTaints_areParsedAsKubectlWritesThem() throws {
         #expect(try Taint.parse("cops-vigilante/snat-unhealed=true:NoSchedule").get() == Self.startup)
         #expect(try Taint.parse("unhealed:NoExecute").get() == Taint(key: "unhealed", effect: "NoExecute"))

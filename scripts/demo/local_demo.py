@@ -1,8 +1,9 @@
 """The README's run command, after the build: a simulated AKS cluster (the fake API server of the tests, with its
 scheduler and kubelet stand-ins), vigilante against it, and the API server's part played by hand — a Windows node
-joins NotReady, then turns Ready — with readable progress lines: each probe pod and the evidence it brings (the
-sandbox's IP, or why the scheduler could not place it), a healed node and a GPU node that is not marked healed
-because no probe pod could run on it, then a clean stop."""
+joins NotReady with the startup taint, a workload pod is already bound to it, then it turns Ready — with readable
+progress lines: each probe pod and the evidence it brings (the sandbox's IP, or why the scheduler could not place
+it), the node healed, its startup taint lifted and the pod that predates its healing named, and a GPU node that is
+not marked healed because no probe pod could run on it, then a clean stop."""
 import argparse
 import http.client
 import json
@@ -25,6 +26,8 @@ SANDBOX_DELAY_MS = 800  # how long the simulated kubelets take to give a probe p
 UNVERIFIED = "SnatHealingUnverified"
 HEALED_EVENT = "SnatNodeHealed"
 RETRY_AT = "cops-vigilante-snat-retry-at"
+STARTUP_TAINT = {"key": "cops-vigilante/snat-unhealed", "value": "true", "effect": "NoSchedule"}
+PREDATING_POD = "shop-cart-7d9f-x2x9q"
 
 
 def say(text: str) -> None:
@@ -124,6 +127,22 @@ class ProbeWatcher:
                                                f"{scheduled.get('message')}")
 
 
+def show_startup_taint_and_predating_pods(cluster: FakeCluster) -> None:
+    """The two follow-ups of healing: the startup taint lifted, the pod that predates healing named."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        taints = cluster.node(NODE).get("spec", {}).get("taints") or []
+        events = {e.get("reason"): e.get("message") for e in events_about(cluster, NODE)}
+        if not taints and "SnatPodsPredatingHealing" in events and "SnatStartupTaintRemoved" in events:
+            say(f"{NODE}: the startup taint is lifted (taints now {taints}); Normal SnatStartupTaintRemoved:")
+            print(f"    {events['SnatStartupTaintRemoved']}", flush=True)
+            say(f"{NODE}: Warning SnatPodsPredatingHealing names the pod that started before healing:")
+            print(f"    {events['SnatPodsPredatingHealing']}", flush=True)
+            return
+        time.sleep(0.1)
+    say(f"{NODE}: the startup taint or the predating pod's Event did not come; see the log")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", required=True)
@@ -150,16 +169,24 @@ def main() -> int:
         config.write_text("# Demo durations: a probe round every 3 s, a 20 s healing window.\n"
                           "interval: 3s\nunsafe_allow_short_intervals: true\n"
                           "webhook:\n  port: 0\nmetrics:\n  port: 0\n"
-                          "tasks:\n  snat:\n    healing_duration: 20s\n    resync_interval: 30s\n")
+                          "tasks:\n  snat:\n    healing_duration: 20s\n    resync_interval: 30s\n"
+                          "    startup_taint: cops-vigilante/snat-unhealed=true:NoSchedule\n")
         vigilante = Vigilante(args.binary, config, cluster.kubeconfig, certs, work / "vigilante.log")
         say(f"vigilante is up: webhook https://localhost:{vigilante.ports['webhook']}/validate, "
             f"metrics http://127.0.0.1:{vigilante.ports['metrics']}/metrics")
         say(f"its start-up resync found {GPU_NODE} Ready and not healed: healing starts there")
         watcher = ProbeWatcher(cluster)
 
-        say(f"a new Windows node {NODE} joins (NotReady): the API server calls the webhook (CREATE)")
+        say(f"a new Windows node {NODE} joins (NotReady) with the startup taint "
+            "cops-vigilante/snat-unhealed=true:NoSchedule: the API server calls the webhook (CREATE)")
         joining = windows_node(NODE, ready=False)
+        joining["spec"]["taints"] = [STARTUP_TAINT]
         cluster.admin("POST", "nodes", joining)
+        # A pod bound to the node directly (nodeName bypasses the scheduler and its taints), before it is healed.
+        cluster.api_post("/api/v1/namespaces/default/pods", {
+            "apiVersion": "v1", "kind": "Pod", "metadata": {"name": PREDATING_POD, "namespace": "default"},
+            "spec": {"nodeName": NODE, "containers": [{"name": "cart", "image": "mcr.microsoft.com/windows/nanoserver"}]}})
+        say(f"  a workload pod default/{PREDATING_POD} is bound to {NODE} before it is healed")
         call_webhook(vigilante.ports["webhook"], certs / "ca.crt", admission_review("CREATE", joining))
         watcher.poll_for(2.0)
         say(f"  {NODE}: probe pods so far: {watcher.rounds.get(NODE, 0)} (nothing happens while the node is "
@@ -184,6 +211,8 @@ def main() -> int:
                     for event in events_about(cluster, node):
                         if event.get("reason") == HEALED_EVENT:
                             print(f"    {event.get('message')}", flush=True)
+                    if node == NODE:
+                        show_startup_taint_and_predating_pods(cluster)
                 elif RETRY_AT in annotations:
                     outcomes[node] = "unverified"
                     say(f"{node} is NOT marked healed; Warning {UNVERIFIED} on the node:")
