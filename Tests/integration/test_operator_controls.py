@@ -42,7 +42,7 @@ def test_dry_run_writes_nothing_and_logs_and_counts_each_write(launch, cluster, 
     assert metric(exposition, "cops_vigilante_dry_run_writes_total", verb="patch_node") >= 1
 
 
-def test_paused_healing_starts_no_window_and_no_probe_pod_while_resyncs_go_on(launch, cluster, caller_for) -> None:
+def test_paused_healing_starts_no_window_and_no_probe_pod_while_resyncs_go_on_and_resumes_unpaused(launch, cluster, caller_for) -> None:
     cluster.admin("POST", "nodes", windows_node(NODE, ready=True))
     server = launch(cluster, healing_config(window="6s", interval="1s", resync="2s", paused=True))
     assert any(r.get("message", "").startswith("Healing is paused") for r in server.records)
@@ -52,6 +52,12 @@ def test_paused_healing_starts_no_window_and_no_probe_pod_while_resyncs_go_on(la
     assert writes == [], writes
     assert cluster.probe_pods() == [] and STARTED not in cluster.annotations(NODE)
     assert metric(scrape(server), "cops_vigilante_snat_paused") == 1
+
+    # Unpaused (the setting is read at start, as a chart rollout applies it): healing starts.
+    assert server.stop() == 0
+    resumed = launch(cluster, healing_config(window="6s", interval="1s", resync="2s"))
+    wait_until(lambda: cluster.pod(probe_pod_name(NODE)), timeout=15, interval=0.05, message="a probe pod once unpaused")
+    assert metric(scrape(resumed), "cops_vigilante_snat_paused") == 0
 
 
 def test_a_node_labelled_skip_is_not_healed_until_the_label_is_removed(launch, cluster, caller_for) -> None:
