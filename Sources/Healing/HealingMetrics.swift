@@ -17,6 +17,8 @@ public final class HealingMetrics: Sendable {
     let resyncFailures: Counter
     let paused: Gauge
     let podsPredatingHealing: Gauge
+    let timeToFirstProbe: DurationHistogram
+    let timeToHealed: DurationHistogram
     private let probeSandboxes: [ProbeOutcome: Counter]
 
     public init(registry: PrometheusCollectorRegistry) {
@@ -62,6 +64,20 @@ public final class HealingMetrics: Sendable {
                 metricName: "cops_vigilante_snat_pods_predating_healing", unitName: "",
                 helpText: "Workload pods on healed nodes that started before the node's first verified sandbox, "
                     + "as found when each node was healed: they keep the old SNAT configuration until restarted."))
+        // Seconds to an hour and more: a first probe comes within seconds unless the rate limit queues it; healing
+        // takes the window (30 min by default), longer when it is extended or a retry window follows.
+        let healingBuckets: [Duration] = [1, 2, 5, 10, 30, 60, 120, 300, 600, 900, 1200, 1800, 2100, 2400, 3600, 7200]
+            .map { .seconds($0) }
+        timeToFirstProbe = registry.makeDurationHistogram(
+            descriptor: MetricNameDescriptor(
+                metricName: "cops_vigilante_snat_time_to_first_probe_seconds", unitName: "",
+                helpText: "From the start of a node's healing window (it was first seen Ready) to its first probe pod."),
+            buckets: healingBuckets)
+        timeToHealed = registry.makeDurationHistogram(
+            descriptor: MetricNameDescriptor(
+                metricName: "cops_vigilante_snat_time_to_healed_seconds", unitName: "",
+                helpText: "From the start of a node's healing window (stored on the node) to the node marked healed."),
+            buckets: healingBuckets)
         resyncFailures = registry.makeCounter(
             descriptor: MetricNameDescriptor(
                 metricName: "cops_vigilante_snat_resync_failures_total", unitName: "",

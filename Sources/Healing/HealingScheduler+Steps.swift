@@ -106,6 +106,12 @@ extension HealingScheduler {
             if states[node.name]?.recordProbeCreated(generation: generation, created, at: clock.now) == true {
                 metrics.recordProbe(.created)
             }
+            // The first probe pod of a window started by this process (a resumed window's first came before).
+            if let state = states[node.name], state.evidence.probesCreated == 1, !state.isWindowStored,
+                let start = state.windowStart
+            {
+                metrics.timeToFirstProbe.record(.seconds(max(0, clock.now.timeIntervalSince(start))))
+            }
             logger.debug("Probe pod created", metadata: ["node": "\(node.name)", "pod": "\(pod.name)"])
             return nil
         } catch {
@@ -242,6 +248,9 @@ extension HealingScheduler {
         }
         let sandboxes = states[node.name]?.evidence.sandboxes ?? 0
         let firstSandbox = states[node.name]?.evidence.oldestSandboxProbe
+        if let start = states[node.name]?.windowStart {
+            metrics.timeToHealed.record(.seconds(max(0, clock.now.timeIntervalSince(start))))
+        }
         states[node.name]?.recordHealed(generation: generation)
         metrics.nodesHealed.increment()
         logger.info("Node healed", metadata: ["node": "\(node.name)", "sandboxes": "\(sandboxes)"])
