@@ -18,6 +18,8 @@ public final class HealingMetrics: Sendable {
     let paused: Gauge
     let podsPredatingHealing: Gauge
     let timeToFirstProbe: DurationHistogram
+    let longestWindow: Gauge
+    let healingDuration: Gauge
     let timeToHealed: DurationHistogram
     private let probeSandboxes: [ProbeOutcome: Counter]
 
@@ -78,6 +80,15 @@ public final class HealingMetrics: Sendable {
                 metricName: "cops_vigilante_snat_time_to_healed_seconds", unitName: "",
                 helpText: "From the start of a node's healing window (stored on the node) to the node marked healed."),
             buckets: healingBuckets)
+        longestWindow = registry.makeGauge(
+            descriptor: MetricNameDescriptor(
+                metricName: "cops_vigilante_snat_longest_window_seconds", unitName: "",
+                helpText: "Age of the oldest healing window in progress (0 when none): a node stuck in its window "
+                    + "shows here long past the healing duration."))
+        healingDuration = registry.makeGauge(
+            descriptor: MetricNameDescriptor(
+                metricName: "cops_vigilante_snat_healing_duration_seconds", unitName: "",
+                helpText: "The configured healing window (tasks.snat.healing_duration), for alerts to compare with."))
         resyncFailures = registry.makeCounter(
             descriptor: MetricNameDescriptor(
                 metricName: "cops_vigilante_snat_resync_failures_total", unitName: "",
@@ -88,6 +99,14 @@ public final class HealingMetrics: Sendable {
     func recordAttempt() { attempts.add(1, ordering: .relaxed) }
     func recordProbe(_ outcome: ProbeOutcome) { probeSandboxes[outcome]?.increment() }
     func recordNotReadySighting() { notReadySightings.add(1, ordering: .relaxed) }
+
+    func setLongestWindow(_ seconds: Double) {
+        longestWindow.set(to: seconds)
+    }
+
+    public func setHealingDuration(_ duration: Duration) {
+        healingDuration.set(to: duration / .seconds(1))
+    }
 
     func setPodsPredatingHealing(_ count: Int) {
         podsPredatingHealing.set(to: Double(count))

@@ -223,8 +223,15 @@ public actor HealingScheduler {
 
     private func publishCounts() {
         var counts: [HealingPhase: Int] = [:]
-        for state in states.values { counts[state.phase, default: 0] += 1 }
+        var oldestStart: Date?
+        for state in states.values {
+            counts[state.phase, default: 0] += 1
+            if state.phase == .healing, let start = state.windowStart, start < (oldestStart ?? .distantFuture) {
+                oldestStart = start
+            }
+        }
         metrics.setCounts(counts)
+        metrics.setLongestWindow(oldestStart.map { max(0, clock.now.timeIntervalSince($0)) } ?? 0)
     }
 
     // MARK: Steps

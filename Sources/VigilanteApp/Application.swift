@@ -84,6 +84,7 @@ public struct Application: Sendable {
                 api = DryRunWrites(api: client, registry: metrics.registry, logger: logger)
             }
             metrics.healing.setPaused(configuration.snat.paused)
+            metrics.healing.setHealingDuration(configuration.snat.healingDuration)
             if configuration.snat.paused {
                 logger.notice(
                     "Healing is paused (tasks.snat.paused: true): no window starts and no probe pod is made; callbacks, resyncs and metrics go on"

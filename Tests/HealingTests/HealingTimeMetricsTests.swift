@@ -21,6 +21,16 @@ import Testing
         #expect(text.contains(#"cops_vigilante_snat_time_to_healed_seconds_bucket{le="300.0"} 1"#))
     }
 
+    @Test func theOldestWindowInProgress_isShownByItsAge() async {
+        let harness = HealingHarness(nodes: [TestNodes.windows("akswin000001")])
+        await harness.round()
+        await harness.advance(30)
+        #expect(harness.registryText.contains("cops_vigilante_snat_longest_window_seconds 30.0"))
+        for _ in 0..<3 { await harness.advance(30) }
+        await harness.advance(1)
+        #expect(harness.registryText.contains("cops_vigilante_snat_longest_window_seconds 0.0"), "healed: none left")
+    }
+
     @Test func aResumedWindow_recordsNoFirstProbeTime() async {
         let harness = HealingHarness(nodes: [TestNodes.windows("akswin000001", startedAt: "2027-01-15T07:59:00Z")])
         await harness.round()

@@ -35,6 +35,7 @@ import VigilanteApp
             "cops_vigilante_snat_pods_predating_healing", "cops_vigilante_leader",
             "cops_vigilante_leader_transitions_total", "cops_vigilante_leader_lease_renew_failures_total",
             "cops_vigilante_snat_time_to_first_probe_seconds", "cops_vigilante_snat_time_to_healed_seconds",
+            "cops_vigilante_snat_longest_window_seconds", "cops_vigilante_snat_healing_duration_seconds",
         ]
         #expect(names == expected)
     }

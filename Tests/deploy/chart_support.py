@@ -28,6 +28,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "defaults": {},
     "create_certificates": {"create_certificates": True},
     "create_service_monitor": {"create_service_monitor": True},
+    "prometheus_rule": {"create_service_monitor": True, "prometheusRule": {"enabled": True, "labels": {"release": "kps"}}},
     "certificates_and_service_monitor": {"create_certificates": True, "create_service_monitor": True},
     "tls_off": {"config": {"tls": False}},
     "webhook_off": {"webhook": {"enabled": False}},
@@ -71,6 +72,7 @@ KUBERNETES_VERSIONS = ("1.34", "1.35", "1.36", "1.37")
 
 # Kinds defined by CRDs of cert-manager and the Prometheus Operator, which Kubernetes' own schemas do not cover.
 CRD_KINDS = {("cert-manager.io/v1", "Issuer"), ("cert-manager.io/v1", "Certificate"),
+             ("monitoring.coreos.com/v1", "PrometheusRule"),
              ("monitoring.coreos.com/v1", "ServiceMonitor")}
 
 

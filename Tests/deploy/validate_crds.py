@@ -23,6 +23,7 @@ MODELS: dict[tuple[str, str], type[pydantic.BaseModel]] = {
     ("cert-manager.io/v1", "Issuer"): cert_manager.Issuer,
     ("cert-manager.io/v1", "Certificate"): cert_manager.Certificate,
     ("monitoring.coreos.com/v1", "ServiceMonitor"): prometheus_operator.ServiceMonitor,
+    ("monitoring.coreos.com/v1", "PrometheusRule"): prometheus_operator.PrometheusRule,
 }
 
 
