@@ -217,6 +217,12 @@ def test_a_pod_disruption_budget_lets_one_replica_go_at_a_time(rendered: dict[st
     assert not render({"podDisruptionBudget": {"enabled": False}}).has("PodDisruptionBudget")
 
 
+@pytest.mark.parametrize("key", ["namespace", "identity"])
+def test_the_leases_namespace_and_the_identity_are_not_values(key: str) -> None:
+    with pytest.raises(Exception, match=key):
+        render({"config": {"leader_election": {key: "elsewhere"}}})
+
+
 def test_one_replica_without_leader_election_has_no_lease_and_no_watch() -> None:
     chart = render(SINGLE)
     assert chart.one("Deployment")["spec"]["replicas"] == 1
