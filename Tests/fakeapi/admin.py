@@ -3,7 +3,7 @@ auth, no request log, no faults, plain JSON answers ({"error": ...} with 400/404
 With --admin-token, every admin call needs the header `X-Admin-Token: <token>`.
 
   GET    /_admin/healthz                      "ok"
-  GET    /_admin/state                        {resourceVersion, namespaces, nodes, pods, events} (terminating pods too)
+  GET    /_admin/state                        {resourceVersion, namespaces, nodes, pods, events, leases} (terminating pods too)
   GET    /_admin/nodes                        all nodes
   POST   /_admin/nodes                        seed nodes: an object, an array or a NodeList; upsert
   GET    /_admin/nodes/<name>                 one node
@@ -16,7 +16,7 @@ With --admin-token, every admin call needs the header `X-Admin-Token: <token>`.
   DELETE /_admin/nodes/<name>, /_admin/nodes  delete one node, or all
   POST   /_admin/generate                     {"linux": N, "windows": M, "seed": S, "windowsReady": true,
                                                "windowsAnnotations": {...}, "windowsNames": "mixed"}
-  POST   /_admin/objects                      seed objects of any served kind (Pod, Namespace, Event, Node)
+  POST   /_admin/objects                      seed objects of any served kind (Pod, Namespace, Event, Node, Lease, PodDisruptionBudget)
   PATCH  /_admin/pods/<ns>/<name>             JSON merge patch of a pod (e.g. its status), no validation
   DELETE /_admin/pods/<ns>/<name>             remove a pod at once, even a terminating one
   POST   /_admin/namespaces                   {"name": "x"}

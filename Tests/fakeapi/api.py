@@ -50,7 +50,7 @@ class KubernetesApi:
 
     def _discovery(self, segments: list[str]) -> dict | None:
         if segments == []:
-            return {"paths": ["/api", "/api/v1", "/apis", "/apis/events.k8s.io", "/apis/events.k8s.io/v1", "/healthz", "/livez", "/openapi/v3", "/readyz", "/version"]}
+            return discovery.root_paths()
         if segments == ["version"]:
             return discovery.version_info(self.kube_version)
         if segments == ["api"]:

@@ -124,7 +124,7 @@ def _atoi(s: str) -> int | None:
 def _days_from_civil(year: int, month: int, day: int) -> int:
     """Days since 1970-01-01 of a proleptic Gregorian date (any year, 0 included)."""
     year -= month <= 2
-    era = (year if year >= 0 else year - 399) // 400
+    era = year // 400  # floor division: the proleptic calendar before year 0 too
     yoe = year - era * 400
     doy = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
     doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
@@ -133,7 +133,7 @@ def _days_from_civil(year: int, month: int, day: int) -> int:
 
 def _civil_from_days(days: int) -> tuple[int, int, int]:
     days += 719468
-    era = (days if days >= 0 else days - 146096) // 146097
+    era = days // 146097
     doe = days - era * 146097
     yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
     doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
@@ -212,5 +212,6 @@ def parse_micro_time(value: str) -> str:
     seconds = _days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offset
     days, clock_seconds = divmod(seconds, 86400)
     y, m, d = _civil_from_days(days)
-    return (f"{y:04d}-{m:02d}-{d:02d}T{clock_seconds // 3600:02d}:{clock_seconds // 60 % 60:02d}:"
+    year_text = ("-" if y < 0 else "") + f"{abs(y):04d}"  # Go's appendInt(b, year, 4)
+    return (f"{year_text}-{m:02d}-{d:02d}T{clock_seconds // 3600:02d}:{clock_seconds // 60 % 60:02d}:"
             f"{clock_seconds % 60:02d}.{micros:06d}Z")

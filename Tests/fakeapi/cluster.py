@@ -1,5 +1,5 @@
-"""The API verbs over the store: create, get, list, patch, delete, with the checks and answers of the real
-generic registry (k8s.io/apiserver/pkg/registry/generic/registry/store.go) in the same order:
+"""The API verbs over the store: create, get, list, patch, update (PUT), delete, with the checks and answers of the
+real generic registry (k8s.io/apiserver/pkg/registry/generic/registry/store.go) in the same order: decoding (400),
 namespace existence (404), validation (422), name taken (409), preconditions (409)."""
 
 import json
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from fakeapi import continuetoken, patching, readiness
 from fakeapi.disruption import PDB, blocked, budget_status, eviction_body, selects
 from fakeapi.clock import rfc3339
-from fakeapi.errors import ApiError, FieldError, already_exists, bad_request, conflict, invalid, not_found, unsupported_media_type
+from fakeapi.errors import ApiError, DecodeError, FieldError, already_exists, bad_request, conflict, invalid, not_found, unsupported_media_type
 from fakeapi.kinds import Kind
 from fakeapi.lifecycle import PodLifecycle
 from fakeapi.namespaces import NAMESPACE, SEEDED
@@ -71,6 +71,7 @@ class Cluster:
     # --- create ----------------------------------------------------------------------------------------
     def create(self, kind: Kind, namespace: str | None, obj: dict, dry_run: bool = False) -> dict:
         obj = self._typed_body(kind, obj)
+        self._decode(kind, obj)
         meta = obj["metadata"]
         if kind.namespaced:
             if meta.get("namespace") and meta["namespace"] != namespace:
@@ -87,6 +88,8 @@ class Cluster:
             # NamespaceLifecycle admission runs before validation, so a missing namespace wins over a bad body.
             if kind.namespaced and not self.namespace_exists(namespace):
                 raise not_found("namespaces", namespace)
+            if kind.prepare_for_write is not None:
+                kind.prepare_for_write(obj, None)
             errors = kind.validate(obj)
             if errors:
                 raise invalid(kind.kind, str(meta.get("name") or ""), errors, kind.group)
@@ -119,6 +122,17 @@ class Cluster:
             raise bad_request("metadata must be an object")
         obj["metadata"] = dict(meta)
         return obj
+
+    @staticmethod
+    def _decode(kind: Kind, obj: dict) -> None:
+        """The body read into the kind's Go type: a mismatch is the 400 of the API server's create and update
+        handlers (transformDecodeError)."""
+        if kind.decode is None:
+            return
+        try:
+            kind.decode(obj)
+        except DecodeError as err:
+            raise bad_request(f'{kind.kind} in version "{kind.version}" cannot be handled as a {kind.kind}: {err}') from None
 
     # --- get / list ------------------------------------------------------------------------------------
     def get(self, kind: Kind, namespace: str | None, name: str) -> Stored:
@@ -174,6 +188,13 @@ class Cluster:
                     patched = patching.json_patch(current, document)
             except patching.PatchError as err:
                 raise ApiError(422, "Invalid", str(err)) from None
+            if kind.decode is not None and isinstance(patched, dict):
+                try:
+                    kind.decode(patched)
+                except DecodeError as err:
+                    # The patcher decodes its result itself: an Invalid of the field "patch" with no kind or name.
+                    cause = FieldError("Invalid", "patch", json.dumps(patched, separators=(",", ":")), str(err))
+                    raise ApiError(422, "Invalid", f' "" is invalid: {cause}', {"causes": [cause.cause()]}) from None
             new = self._checked_update(kind, stored.obj, patched, name, namespace, subresource)
             if new == stored.obj:
                 return current  # a no-op patch does not take a new resourceVersion
@@ -210,6 +231,8 @@ class Cluster:
             new = {k: v for k, v in new.items() if k != "status"}
             if "status" in old:
                 new["status"] = old["status"]
+        if kind.prepare_for_write is not None:
+            kind.prepare_for_write(new, old)
         errors: list[FieldError] = validate_labels(meta.get("labels")) + validate_annotations(meta.get("annotations"))
         errors += kind.validate_update(old, new)
         if errors:
@@ -218,26 +241,43 @@ class Cluster:
 
     # --- update (PUT) ----------------------------------------------------------------------------------
     def update(self, kind: Kind, namespace: str | None, name: str, body: object, dry_run: bool = False) -> tuple[int, dict]:
-        """Replaces the object (200), or creates it (201) when it is missing and the kind allows that; a stale
-        resourceVersion is a 409 Conflict, none at all a 422 unless the kind allows unconditional updates."""
+        """PUT, as the API server's update handler and the generic registry's Store.Update answer it: the body is
+        decoded (400), its name and namespace must be the URL's (400); a metadata.uid in it is a precondition
+        (409 when it is not the stored object's, also when there is none); a missing object is created (201) when
+        the kind allows create on update, whatever resourceVersion the body carries, else 404; an existing one
+        needs the stored resourceVersion (409 when stale; 422 when absent, unless the kind allows unconditional
+        updates) and is replaced (200). A PUT that changes nothing keeps the resourceVersion."""
         obj = self._typed_body(kind, body)
+        self._decode(kind, obj)
         meta = obj["metadata"]
+        # checkName (endpoints/handlers/rest.go)
         if meta.get("name") != name:
-            raise bad_request(f"the name of the object ({meta.get('name')}) does not match the name on the URL ({name})")
+            raise bad_request(f"the name of the object ({meta.get('name') or ''}) does not match the name on the URL ({name})")
         if kind.namespaced:
             if meta.get("namespace") and meta["namespace"] != namespace:
-                raise bad_request("the namespace of the provided object does not match the namespace sent on the request")
+                raise bad_request(f"the namespace of the object ({meta['namespace']}) does not match the namespace "
+                                  f"on the request ({namespace})")
             meta["namespace"] = namespace
         with self.store.lock:
             stored = self.store.get(kind.storage, kind.key(namespace, name))
+            stored_uid = stored.obj["metadata"].get("uid", "") if stored is not None else ""
+            if meta.get("uid") and meta["uid"] != stored_uid:
+                # storage.Preconditions{UID} (rest.DefaultUpdatedObjectInfo), checked against the stored object, or
+                # an empty one when there is none: a StorageError that InterpretUpdateError makes a Conflict.
+                key = f"/registry/{kind.plural}/" + (f"{namespace}/{name}" if kind.namespaced else name)
+                raise conflict(kind.plural, name, f"StorageError: invalid object, Code: 4, Key: {key}, ResourceVersion: 0, "
+                                                  f"AdditionalErrorMsg: Precondition failed: UID in precondition: "
+                                                  f"{meta['uid']}, UID in object meta: {stored_uid}", kind.group)
             if stored is None:
                 if not kind.allow_create_on_update:
                     raise not_found(kind.plural, name, kind.group)
+                # The create flow: the resourceVersion sent is ignored (the storage clears it before writing).
                 return 201, self.create(kind, namespace, {**obj, "kind": kind.kind, "apiVersion": kind.api_version}, dry_run)
-            if not meta.get("resourceVersion") and not kind.allow_unconditional_update:
-                raise invalid(kind.kind, name, [FieldError("Invalid", "metadata.resourceVersion", 0,
-                                                           "must be specified for an update")], kind.group)
             if not meta.get("resourceVersion"):
+                if not kind.allow_unconditional_update:
+                    # Store.Update names the resource, not the kind, in this Invalid.
+                    raise invalid(kind.plural, name, [FieldError("Invalid", "metadata.resourceVersion", 0,
+                                                                 "must be specified for an update")], kind.group)
                 meta["resourceVersion"] = stored.obj["metadata"].get("resourceVersion")
             new = self._checked_update(kind, stored.obj, {**obj, "kind": kind.kind, "apiVersion": kind.api_version},
                                        name, namespace, None)

@@ -15,6 +15,15 @@ def _storage_version_hash(kind) -> str:
     return hashlib.sha256(f"{kind.api_version}/{kind.kind}".encode()).digest()[:8].hex()
 
 
+def root_paths() -> dict:
+    """GET /: every path the server serves at its top (sorted, as the real server lists them)."""
+    paths = ["/api", "/api/v1", "/apis", "/healthz", "/livez", "/openapi/v3", "/readyz", "/version"]
+    for group, version in GROUP_VERSIONS.items():
+        if group:
+            paths += [f"/apis/{group}", f"/apis/{group}/{version}"]
+    return {"paths": sorted(paths)}
+
+
 def api_versions(server_address: str) -> dict:
     return {"kind": "APIVersions", "versions": ["v1"], "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": server_address}]}
 

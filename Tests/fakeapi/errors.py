@@ -83,6 +83,11 @@ def _go_quote(value: object) -> str:
     return str(value)
 
 
+class DecodeError(ValueError):
+    """A body that does not decode into the kind's Go type, in the words of the API server's JSON decoder
+    (sigs.k8s.io/json, metav1.MicroTime.UnmarshalJSON): the verbs wrap it as the API server's handlers do."""
+
+
 @dataclass
 class ApiError(Exception):
     """An error answer: HTTP code plus the Status body and any extra headers."""

@@ -1,8 +1,9 @@
 """Faults injected into the next N requests that match a method, a path regex and, when given, a body regex
-(admin: /_admin/faults). `method` may name several (`PUT|GET`). `userAgent` (a regex) and `token` (exact) single out
-one client among several sharing the fake, for example one replica of a product cut off from its Lease while its
-other calls succeed. The body regex singles out requests whose target says too little: every pod creation
-POSTs to the same path, so "every probe pod creation for node X" is `"body": "akswin000003"`.
+(admin: /_admin/faults). `method` may name several (`PUT|GET`). `userAgent` (a regex searched in the User-Agent
+header) and `token` (the exact bearer token) single out one client among several sharing the fake, for example one
+replica of a product cut off from its Lease while its other calls succeed; faults are matched before
+authentication. The body regex singles out requests whose target says too little: every pod creation POSTs to the
+same path, so "every probe pod creation for node X" is `"body": "akswin000003"`.
 
 Kinds:
   status            answer `status` with a Status body of the matching reason (and Retry-After when given)

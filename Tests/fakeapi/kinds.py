@@ -48,8 +48,13 @@ class Kind:
     fields: dict = field(default_factory=dict)  # field selector name -> getter
     columns: tuple = ()
     row: Callable[[dict, float], list] | None = None  # (object, now) -> cells
+    # The API server's decoding of a body into the Go type (create, update, the result of a patch): raises
+    # errors.DecodeError with the decoder's words, normalizes what the server re-serializes (e.g. MicroTimes).
+    decode: Callable[[dict], None] | None = None
+    # The strategy's PrepareForCreate (old None) / PrepareForUpdate, before validation: (new, old) -> None.
+    prepare_for_write: Callable[[dict, dict | None], None] | None = None
     validate: Callable[[dict], list[FieldError]] = _none  # create-time checks
-    validate_update: Callable[[dict, dict], list[FieldError]] = _none  # (old, new) checks on PATCH
+    validate_update: Callable[[dict, dict], list[FieldError]] = _none  # (old, new) checks on PATCH and PUT
     prepare: Callable | None = None  # (object, cluster) -> None: defaults and binding at create
     to_view: Callable[[dict], dict] = _identity  # storage form -> this API version's form
     from_view: Callable[[dict], dict] = _identity  # this API version's form -> storage form

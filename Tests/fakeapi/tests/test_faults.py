@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from fakeapi.tests.conftest import TOKEN
 from fakeapi.tests.harness import node, pod
 
 
@@ -55,6 +56,30 @@ def test_matching_by_body_singles_out_one_nodes_pods(api, seeded):
     refused = api.request("POST", "/api/v1/namespaces/default/pods", pod("p2", node_name="n2"))
     assert (created.status, refused.status) == (201, 500)
     assert seeded.raw.get("/_admin/faults").json["items"][0]["body"] == '"nodeName": ?"n2"'
+
+
+def test_matching_by_user_agent_and_token_singles_out_one_client(api, seeded):
+    # Replicas of one product share the fake; their User-Agents (or tokens) tell them apart.
+    seeded.fault(status=500, method="PUT|GET", path="/nodes/", userAgent=r"\(replica-b\)", count=100)
+    replica_a = {"User-Agent": "cops-vigilante/1.0 (replica-a)"}
+    replica_b = {"User-Agent": "cops-vigilante/1.0 (replica-b)"}
+    assert api.get("/api/v1/nodes/n1", headers=replica_b).status == 500
+    assert api.get("/api/v1/nodes/n1", headers=replica_a).status == 200
+    assert api.get("/api/v1/nodes", headers=replica_b).status == 200  # another path: not faulted
+    assert api.get("/api/v1/nodes/n1").status == 200  # no User-Agent at all
+    listed = seeded.raw.get("/_admin/faults").json["items"][0]
+    assert listed["userAgent"] == r"\(replica-b\)" and listed["token"] is None and listed["remaining"] == 99
+    seeded.raw.request("DELETE", "/_admin/faults")
+    seeded.fault(kind="drop", token=TOKEN)
+    seeded.fault(status=503, token="someone-else")
+    with pytest.raises((http.client.RemoteDisconnected, ConnectionError)):
+        api.get("/api/v1/nodes/n1")
+    assert api.get("/api/v1/nodes/n1").status == 200  # the other token's fault is still pending
+    assert seeded.raw.get("/_admin/faults").json["items"][0]["token"] == "***"  # never shown
+    logged = seeded.requests()
+    assert [(e["userAgent"], e["fault"]) for e in logged[:2]] == [
+        ("cops-vigilante/1.0 (replica-b)", "status"), ("cops-vigilante/1.0 (replica-a)", None)]
+    assert logged[-2]["fault"] == "drop" and logged[-2]["status"] is None
 
 
 def test_delay(api, seeded):
@@ -125,6 +150,8 @@ def test_bad_fault_specs_are_400_and_faults_can_be_listed_and_cleared(seeded):
     assert raw.request("POST", "/_admin/faults", {"kind": "explode"}).status == 400
     assert raw.request("POST", "/_admin/faults", {"path": "("}).status == 400
     assert raw.request("POST", "/_admin/faults", {"body": "("}).status == 400
+    assert raw.request("POST", "/_admin/faults", {"userAgent": "("}).status == 400
+    assert raw.request("POST", "/_admin/faults", {"token": 5}).status == 400
     assert raw.request("POST", "/_admin/faults", {"count": 0}).status == 400
     seeded.fault(status=500, count=3)
     assert raw.get("/_admin/faults").json["items"][0]["remaining"] == 3
