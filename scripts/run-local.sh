@@ -5,6 +5,7 @@
 # Ready); probe pods come every 3 s for a 20 s window, each with its evidence (the sandbox's IP), then the node is
 # marked healed and the GPU node, whose probe pods never ran, is not. Everything is stopped at the end (also on Ctrl-C).
 #   --keep-running      keep the cluster and vigilante running at the end, until Ctrl-C
+#   --plots DIR         a real Prometheus scrapes the run; the Grafana dashboard's panels are drawn to PNGs in DIR
 #   --replicas N        N replicas (2 to 5) with leader election instead: the leader heals a node whose callback
 #                       went to a follower, is killed with -9 mid-window, and a follower takes over and finishes
 #   --kubeconfig PATH   run vigilante against a real cluster instead (until Ctrl-C), with certs/ for the webhook
@@ -13,15 +14,17 @@ cd "$(dirname "$0")/.."
 export SWIFT_BACKTRACE=enable=no
 
 keep_running=()
+plots=()
 kubeconfig=""
 replicas=""
 while (($#)); do
     case $1 in
         --keep-running) keep_running=(--keep-running) ;;
+        --plots) plots=(--plots "${2:?--plots needs a directory}"); shift ;;
         --kubeconfig) kubeconfig=${2:?--kubeconfig needs a path}; shift ;;
         --replicas) replicas=${2:?--replicas needs a number}; shift
             [[ $replicas =~ ^[2-5]$ ]] || { echo "run-local: --replicas takes 2 to 5" >&2; exit 2; } ;;
-        -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
         *) echo "run-local: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
     shift
@@ -44,4 +47,4 @@ fi
 if [ -n "$replicas" ]; then
     exec python3 scripts/demo/replicas_demo.py --binary "$binary" --certs certs --replicas "$replicas"
 fi
-exec python3 scripts/demo/local_demo.py --binary "$binary" --certs certs "${keep_running[@]}"
+exec python3 scripts/demo/local_demo.py --binary "$binary" --certs certs "${keep_running[@]}" "${plots[@]}"

@@ -28,7 +28,8 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "defaults": {},
     "create_certificates": {"create_certificates": True},
     "create_service_monitor": {"create_service_monitor": True},
-    "prometheus_rule": {"create_service_monitor": True, "prometheusRule": {"enabled": True, "labels": {"release": "kps"}}},
+    "prometheus_rule": {"create_service_monitor": True, "prometheusRule": {"enabled": True, "labels": {"release": "kps"}},
+                        "dashboards": {"enabled": True}},
     "certificates_and_service_monitor": {"create_certificates": True, "create_service_monitor": True},
     "tls_off": {"config": {"tls": False}},
     "webhook_off": {"webhook": {"enabled": False}},
@@ -103,7 +104,8 @@ class RenderedChart:
 
     @property
     def conf_yaml(self) -> str:
-        return self.one("ConfigMap")["data"]["conf.yaml"]
+        (config,) = [m for m in self.all("ConfigMap") if "conf.yaml" in (m.get("data") or {})]
+        return config["data"]["conf.yaml"]
 
     @property
     def pod_spec(self) -> dict[str, Any]:

@@ -4,6 +4,7 @@ link to a README section that exists, and the PrometheusRule the chart renders c
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 
@@ -63,3 +64,34 @@ def test_runbook_links_can_point_elsewhere() -> None:
     chart = render({"prometheusRule": {"enabled": True, "runbookBaseUrl": "https://docs.example.com/vigilante"}})
     urls = [r["annotations"]["runbook_url"] for g in chart.one("PrometheusRule")["spec"]["groups"] for r in g["rules"]]
     assert all(url.startswith("https://docs.example.com/vigilante#alert-") for url in urls)
+
+
+# --- the dashboard ----------------------------------------------------------------------------------------------
+
+DASHBOARD = CHART_DIR / "files" / "grafana-dashboard.json"
+
+
+def test_the_dashboard_configmap_is_labelled_for_the_grafana_sidecar(rendered: dict[str, RenderedChart]) -> None:
+    assert not any(m["kind"] == "ConfigMap" and m["metadata"]["name"].endswith("-dashboard")
+                   for m in rendered["defaults"].manifests)
+    chart = rendered["prometheus_rule"]
+    (configmap,) = [m for m in chart.all("ConfigMap") if m["metadata"]["name"].endswith("-dashboard")]
+    assert configmap["metadata"]["labels"]["grafana_dashboard"] == "1"
+    assert json.loads(configmap["data"]["cops-vigilante.json"]) == json.loads(DASHBOARD.read_text())
+
+
+def test_the_dashboard_has_a_datasource_variable_and_no_hard_coded_uid() -> None:
+    dashboard = json.loads(DASHBOARD.read_text())
+    assert [v["name"] for v in dashboard["templating"]["list"] if v["type"] == "datasource"] == ["datasource"]
+    assert "uid" not in dashboard
+    for panel in dashboard["panels"]:
+        assert panel["datasource"] == {"type": "prometheus", "uid": "${datasource}"}, panel["title"]
+        assert all(t["datasource"]["uid"] == "${datasource}" for t in panel["targets"]), panel["title"]
+    titles = " ".join(p["title"] for p in dashboard["panels"]).lower()
+    for topic in ("nodes by healing state", "time to healed", "probe pods", "webhook requests", "webhook latency",
+                  "webhook errors", "kubernetes api", "certificate", "cpu", "memory", "leader"):
+        assert topic in titles, topic
+
+
+def test_the_plain_json_in_deploy_is_the_charts_dashboard() -> None:
+    assert (REPO_ROOT / "deploy" / "grafana-dashboard.json").read_text() == DASHBOARD.read_text()

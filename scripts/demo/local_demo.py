@@ -148,6 +148,7 @@ def main() -> int:
     parser.add_argument("--binary", required=True)
     parser.add_argument("--certs", required=True)
     parser.add_argument("--keep-running", action="store_true")
+    parser.add_argument("--plots", help="draw the dashboard's panels over the run as PNGs in this directory")
     args = parser.parse_args()
     # SIGTERM stops like Ctrl-C: through the finally blocks, so no process is left behind.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -164,6 +165,7 @@ def main() -> int:
     cluster.admin("POST", "nodes", windows_node(GPU_NODE, ready=True))
     cluster.taint(GPU_NODE, "sku", "gpu")
     vigilante = None
+    prometheus = None
     try:
         config = work / "conf.yaml"
         config.write_text("# Demo durations: a probe round every 3 s, a 20 s healing window.\n"
@@ -174,6 +176,11 @@ def main() -> int:
         vigilante = Vigilante(args.binary, config, cluster.kubeconfig, certs, work / "vigilante.log")
         say(f"vigilante is up: webhook https://localhost:{vigilante.ports['webhook']}/validate, "
             f"metrics http://127.0.0.1:{vigilante.ports['metrics']}/metrics")
+        if args.plots:
+            from plots import DemoPrometheus
+            prometheus = DemoPrometheus(work / "prometheus", vigilante.ports["metrics"])
+            plot_start = time.time()
+            say(f"Prometheus scrapes vigilante every second (http://127.0.0.1:{prometheus.port})")
         say(f"its start-up resync found {GPU_NODE} Ready and not healed: healing starts there")
         watcher = ProbeWatcher(cluster)
 
@@ -228,6 +235,12 @@ def main() -> int:
         say("a few lines of /metrics:")
         for line in metrics(vigilante.ports["metrics"]):
             print(f"    {line}")
+        if prometheus is not None:
+            from plots import render
+            time.sleep(2)  # the last scrapes after the outcome
+            paths = render(prometheus, plot_start, time.time(), Path(args.plots))
+            say(f"the dashboard's panels over this run, drawn from Prometheus: {paths[0]} "
+                f"(and {len(paths) - 1} panels beside it)")
         if args.keep_running:
             say(f"keeping everything running; kubeconfig of the simulated cluster: {cluster.kubeconfig}")
             say("press Ctrl-C to stop")
@@ -235,6 +248,8 @@ def main() -> int:
                 time.sleep(3600)
         return 0
     finally:
+        if prometheus is not None:
+            prometheus.stop()
         if vigilante is not None:
             status = vigilante.stop()
             say(f"vigilante stopped (exit status {status})")
