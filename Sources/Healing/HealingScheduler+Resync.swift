@@ -4,14 +4,16 @@ import Logging
 import Prometheus
 
 extension HealingScheduler {
-    /// Lists every node (in pages, keeping only Windows nodes), brings the tracked states in line, and deletes
-    /// leftover probe pods: those whose node is gone, not Windows, or healed. Catches whatever webhook callbacks
-    /// were missed (the webhook fails open, so the API server skips it while it is down).
+    /// Lists the Windows nodes (label selector `kubernetes.io/os=windows`, in pages: the API server sends no Linux
+    /// node), brings the tracked states in line, and deletes leftover probe pods: those whose node is gone, not
+    /// Windows, or healed. Catches whatever webhook callbacks were missed (the webhook fails open, so the API server
+    /// skips it while it is down). A tracked node labelled `Windows` in another case (by hand: the kubelet writes
+    /// lowercase) is outside the selector; it is read back by name instead of being forgotten.
     public func resync() async {
         let started = clock.now
         var windowsNodes: [Node] = []
         do throws(KubernetesError) {
-            try await api.forEachNodePage(chunkSize: 500) { nodes in
+            try await api.forEachNodePage(labelSelector: WindowsNodeWatch.labelSelector, chunkSize: 500) { nodes in
                 windowsNodes.append(contentsOf: nodes.filter(\.isWindows))
             }
         } catch {
@@ -36,8 +38,14 @@ extension HealingScheduler {
         resyncFailures = 0
         let seen = Set(windowsNodes.map(\.name))
         for node in windowsNodes { observe(node) }
-        for name in states.keys where !seen.contains(name) {
-            forget(name, reason: "not in the node list")
+        for name in Array(states.keys) where !seen.contains(name) {
+            guard let label = states[name]?.node.label(Node.osLabel), label != "windows",
+                label.lowercased() == "windows"
+            else {
+                forget(name, reason: "not in the node list")
+                continue
+            }
+            await readBackOutsideTheSelector(name)
         }
         await collectLeftoverPods()
         lastResync = started
@@ -45,6 +53,21 @@ extension HealingScheduler {
         if let onFirstResync {
             self.onFirstResync = nil
             onFirstResync()
+        }
+    }
+
+    /// A tracked node whose `kubernetes.io/os` label is `Windows` in another case: the resync's selector cannot list
+    /// it, so it is read by name (such nodes are rare: a label written by hand). Gone: forgotten; an error: kept
+    /// until the next resync.
+    private func readBackOutsideTheSelector(_ name: String) async {
+        do throws(KubernetesError) {
+            observe(try await api.getNode(named: name))
+        } catch .notFound {
+            forget(name, reason: "not found")
+        } catch {
+            logger.warning(
+                "Could not read a node labelled outside the resync's selector; keeping it until the next resync",
+                metadata: ["node": "\(name)", "error": "\(error)"])
         }
     }
 

@@ -108,7 +108,7 @@ import VigilanteApp
         ),
         (
             "tasks:\n  snat:\n    resync_interval: 10s",
-            "conf.yaml:3:22: tasks.snat.resync_interval: 10s: must be at least 30s: each resync lists every node of the cluster (set unsafe_allow_short_intervals: true to allow less, for tests and demos only)"
+            "conf.yaml:3:22: tasks.snat.resync_interval: 10s: must be at least 30s: each resync lists every Windows node of the cluster (set unsafe_allow_short_intervals: true to allow less, for tests and demos only)"
         ),
         (
             "webhook:\n  max_body_bytes: 100",

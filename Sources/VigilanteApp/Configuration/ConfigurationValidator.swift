@@ -81,7 +81,7 @@ struct ConfigurationValidator {
         check(
             unsafe || config.snat.resyncInterval >= Self.minimumResyncInterval || config.snat.resyncInterval <= .zero,
             "tasks.snat.resync_interval", config.snat.resyncInterval.shortText,
-            "must be at least \(Self.minimumResyncInterval.shortText): each resync lists every node of the cluster "
+            "must be at least \(Self.minimumResyncInterval.shortText): each resync lists every Windows node of the cluster "
                 + "(set unsafe_allow_short_intervals: true to allow less, for tests and demos only)")
         checkSandboxVerification(config.snat, interval: config.interval, check)
 
