@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from test_prometheus_scrapes_metrics import Prometheus
+from testkit.prometheus import Prometheus
 from testkit.cluster_effects import HEALED
 from testkit.paths import REPO_ROOT
 from testkit.reviews import admission_review, windows_node
@@ -73,7 +73,7 @@ def test_the_demo_draws_every_panel_to_png_from_prometheus(launch, cluster, call
     plots = load_plots()
     cluster.admin("POST", "nodes", windows_node(NODE, ready=True))
     server = launch(cluster, {"tasks": {"snat": {"healing_duration": "4s", "min_sandboxes": 2}}})
-    prometheus = plots.DemoPrometheus(tmp_path / "prometheus", server.metrics_port)
+    prometheus = plots.start_prometheus(tmp_path / "prometheus", server.metrics_port)
     try:
         start = time.time()
         caller_for(server).review(admission_review("UPDATE", windows_node(NODE, ready=True), sub_resource="status"))

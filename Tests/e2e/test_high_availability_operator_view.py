@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from test_kubectl_operator_view import kubectl
-from test_prometheus_scrapes_metrics import Prometheus
+from testkit.prometheus import Prometheus
 from testkit.cluster_effects import HEALED, probe_pod_name
 from testkit.replicas import LEASE_SECONDS, RETRY_SECONDS, Replicas
 from testkit.reviews import windows_node

@@ -177,8 +177,8 @@ def main() -> int:
         say(f"vigilante is up: webhook https://localhost:{vigilante.ports['webhook']}/validate, "
             f"metrics http://127.0.0.1:{vigilante.ports['metrics']}/metrics")
         if args.plots:
-            from plots import DemoPrometheus
-            prometheus = DemoPrometheus(work / "prometheus", vigilante.ports["metrics"])
+            from plots import start_prometheus
+            prometheus = start_prometheus(work / "prometheus", vigilante.ports["metrics"])
             plot_start = time.time()
             say(f"Prometheus scrapes vigilante every second (http://127.0.0.1:{prometheus.port})")
         say(f"its start-up resync found {GPU_NODE} Ready and not healed: healing starts there")

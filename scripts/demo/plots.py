@@ -3,12 +3,6 @@ each panel of the chart's Grafana dashboard is drawn from Prometheus' answers to
 over the run), one PNG per panel and one overview, so an operator without Grafana sees the shape of a healing run."""
 import json
 import re
-import shutil
-import socket
-import subprocess
-import time
-import urllib.parse
-import urllib.request
 from pathlib import Path
 
 import matplotlib
@@ -16,67 +10,26 @@ import matplotlib
 matplotlib.use("Agg")  # files only, no display
 import matplotlib.pyplot as plt  # noqa: E402
 
+from testkit.prometheus import Prometheus  # noqa: E402
+from testkit.waiting import wait_until  # noqa: E402
+
 DASHBOARD = Path(__file__).resolve().parents[2] / "deploy" / "helm" / "cops-vigilante" / "files" / "grafana-dashboard.json"
 # Grafana's $__rate_interval for a 1 s scrape interval is 4 × 1 s; a little more smooths the demo's short run.
 RATE_INTERVAL = "10s"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class DemoPrometheus:
-    """Debian's prometheus, scraping one target every second, its data in `workdir`."""
-
-    def __init__(self, workdir: Path, target_port: int):
-        binary = shutil.which("prometheus")
-        if binary is None:
-            raise SystemExit("--plots needs prometheus (Debian package prometheus; scripts/setup.sh installs it)")
-        workdir.mkdir(parents=True, exist_ok=True)
-        config = workdir / "prometheus.yml"
-        config.write_text(json.dumps({
-            "global": {"scrape_interval": "1s", "scrape_timeout": "1s"},
-            "scrape_configs": [{"job_name": "cops-vigilante",
-                                "static_configs": [{"targets": [f"127.0.0.1:{target_port}"]}]}]}))
-        self.port = free_port()
-        self.process = subprocess.Popen(
-            [binary, f"--config.file={config}", f"--storage.tsdb.path={workdir / 'data'}",
-             f"--web.listen-address=127.0.0.1:{self.port}", "--log.level=warn"],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=open(workdir / "prometheus.log", "wb"))
-        deadline = time.monotonic() + 30
-        while not self._ready():
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"prometheus did not start; see {workdir / 'prometheus.log'}")
-            time.sleep(0.2)
-
-    def _ready(self) -> bool:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/-/ready", timeout=2) as answer:
-                return answer.status == 200
-        except OSError:
-            return False
-
-    def query_range(self, expression: str, start: float, end: float) -> list[dict]:
-        params = urllib.parse.urlencode({"query": expression, "start": start, "end": end, "step": "1"})
-        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/api/v1/query_range?{params}", timeout=10) as answer:
-            document = json.loads(answer.read())
-        if document.get("status") != "success":
-            raise RuntimeError(f"{expression}: {document}")
-        return document["data"]["result"]
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=15)
+def start_prometheus(workdir: Path, target_port: int) -> Prometheus:
+    """A Prometheus scraping vigilante every second, once it answers."""
+    prometheus = Prometheus(workdir, target_port)
+    wait_until(prometheus.ready, timeout=30, interval=0.2, message="prometheus ready")
+    return prometheus
 
 
 def legend(template: str, labels: dict) -> str:
     return re.sub(r"\{\{\s*(\w+)\s*\}\}", lambda m: labels.get(m.group(1), ""), template) or template
 
 
-def draw_panel(axes, prometheus: DemoPrometheus, panel: dict, start: float, end: float) -> int:
+def draw_panel(axes, prometheus: Prometheus, panel: dict, start: float, end: float) -> int:
     """Draws one panel's series; returns how many there were."""
     drawn = 0
     for target in panel["targets"]:
@@ -99,7 +52,7 @@ def draw_panel(axes, prometheus: DemoPrometheus, panel: dict, start: float, end:
     return drawn
 
 
-def render(prometheus: DemoPrometheus, start: float, end: float, directory: Path) -> list[Path]:
+def render(prometheus: Prometheus, start: float, end: float, directory: Path) -> list[Path]:
     """One PNG per panel and `dashboard.png` with all of them; returns the paths written."""
     directory.mkdir(parents=True, exist_ok=True)
     panels = json.loads(DASHBOARD.read_text())["panels"]

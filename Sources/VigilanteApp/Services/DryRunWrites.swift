@@ -7,7 +7,7 @@ import Prometheus
 /// have written) and counted in `cops_vigilante_dry_run_writes_total{verb}` instead of being sent. Each write
 /// answers as the API server would have, so healing goes on as if it had happened: a probe pod "created" this way
 /// is missing at the next look and made again, so the log shows every round a real run would make.
-struct DryRunWrites: KubernetesAPI {
+struct DryRunWrites: WriteInterceptor {
     let api: any KubernetesAPI
     let logger: Logger
     let counters: [KubernetesVerb: Counter]
@@ -31,14 +31,6 @@ struct DryRunWrites: KubernetesAPI {
         logger.notice(
             "Dry run: not written",
             metadata: ["verb": "\(verb.rawValue)", "object": "\(object)", "would_write": "\(summary)"])
-    }
-
-    func listNodes(_ options: NodeListOptions) async throws(KubernetesError) -> NodeList {
-        try await api.listNodes(options)
-    }
-
-    func getNode(named name: String) async throws(KubernetesError) -> Node {
-        try await api.getNode(named: name)
     }
 
     /// The node as it is, with the annotations it would have had.
@@ -79,20 +71,8 @@ struct DryRunWrites: KubernetesAPI {
         return nil
     }
 
-    func listPods(namespace: String, labelSelector: String?) async throws(KubernetesError) -> [Pod] {
-        try await api.listPods(namespace: namespace, labelSelector: labelSelector)
-    }
-
-    func listPods(onNode name: String) async throws(KubernetesError) -> [Pod] {
-        try await api.listPods(onNode: name)
-    }
-
     func evictPod(named name: String, namespace: String) async throws(KubernetesError) {
         wouldWrite(.evictPod, "\(namespace)/pods/\(name)", "eviction (policy/v1)")
-    }
-
-    func listEvents(namespace: String, fieldSelector: String, limit: Int) async throws(KubernetesError) -> [CoreEvent] {
-        try await api.listEvents(namespace: namespace, fieldSelector: fieldSelector, limit: limit)
     }
 
     func createEvent(_ event: Event) async throws(KubernetesError) -> Event {

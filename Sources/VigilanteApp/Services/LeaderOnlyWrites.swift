@@ -5,7 +5,7 @@ import LeaderElection
 /// node annotations, Events) go out only while this replica's term as the leader lasts. The term is checked on
 /// the clock before each write, so a leader that can no longer renew stops writing at the end of its term even if
 /// its scheduler has not yet been stopped; a refused write ends like a cancelled one.
-struct LeaderOnlyWrites: KubernetesAPI {
+struct LeaderOnlyWrites: WriteInterceptor {
     let api: any KubernetesAPI
     let leadership: Leadership
 
@@ -13,14 +13,6 @@ struct LeaderOnlyWrites: KubernetesAPI {
         guard leadership.isLeading else {
             throw .cancelled(KubernetesCall(verb: verb, method: method, path: path, attempts: 0))
         }
-    }
-
-    func listNodes(_ options: NodeListOptions) async throws(KubernetesError) -> NodeList {
-        try await api.listNodes(options)
-    }
-
-    func getNode(named name: String) async throws(KubernetesError) -> Node {
-        try await api.getNode(named: name)
     }
 
     func mergePatchAnnotations(
@@ -45,21 +37,9 @@ struct LeaderOnlyWrites: KubernetesAPI {
         return try await api.deletePod(named: name, namespace: namespace)
     }
 
-    func listPods(namespace: String, labelSelector: String?) async throws(KubernetesError) -> [Pod] {
-        try await api.listPods(namespace: namespace, labelSelector: labelSelector)
-    }
-
-    func listPods(onNode name: String) async throws(KubernetesError) -> [Pod] {
-        try await api.listPods(onNode: name)
-    }
-
     func evictPod(named name: String, namespace: String) async throws(KubernetesError) {
         try requireLeadership(.evictPod, "POST", "/api/v1/namespaces/\(namespace)/pods/\(name)/eviction")
         try await api.evictPod(named: name, namespace: namespace)
-    }
-
-    func listEvents(namespace: String, fieldSelector: String, limit: Int) async throws(KubernetesError) -> [CoreEvent] {
-        try await api.listEvents(namespace: namespace, fieldSelector: fieldSelector, limit: limit)
     }
 
     func createEvent(_ event: Event) async throws(KubernetesError) -> Event {
