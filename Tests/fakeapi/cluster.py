@@ -8,7 +8,7 @@ import time
 import uuid
 from dataclasses import dataclass
 
-from fakeapi import continuetoken, patching, readiness
+from fakeapi import continuetoken, listversions, patching, readiness
 from fakeapi.disruption import PDB, blocked, budget_status, eviction_body, selects
 from fakeapi.clock import rfc3339
 from fakeapi.errors import ApiError, DecodeError, FieldError, already_exists, bad_request, conflict, invalid, not_found, unsupported_media_type
@@ -142,6 +142,8 @@ class Cluster:
         return stored
 
     def list(self, kind: Kind, namespace: str | None, query: dict) -> ListResult:
+        """A list as the API server answers it: selectors, then the state and page that resourceVersion,
+        resourceVersionMatch, limit and continue ask for (listversions.py)."""
         labels = parse_label_selector(query.get("labelSelector"))
         fields = parse_field_selector(query.get("fieldSelector"), kind.fields)
         limit = _int_param(query, "limit", 0)
@@ -149,21 +151,38 @@ class Cluster:
             return labels.matches(obj.get("metadata", {}).get("labels")) and fields.matches(obj, kind.fields)
 
         match = None if labels.is_empty and fields.is_empty else selected
+        read = listversions.plan(query, limit)
+        if read.at_least is not None and read.at_least > self.store.revision:
+            self._wait_for_revision(read.at_least)
         with self.store.lock:
-            token = query.get("continue")
-            if token:
-                revision, start = continuetoken.decode(token)
-                if self.store.is_compacted(revision):
-                    raise continuetoken.expired(self.store.revision, start)
+            if read.exact is None:
+                revision = self.store.revision
+                items, more, remaining = self.store.scan(kind.storage, kind.prefix(namespace), read.start, match, read.limit)
             else:
-                revision, start = self.store.revision, None
-            items, more, remaining = self.store.scan(kind.storage, kind.prefix(namespace), start, match, limit)
+                revision = read.exact
+                scanned = None if self.store.is_compacted(revision) else self.store.scan_at(
+                    revision, kind.storage, kind.prefix(namespace), read.start, match, read.limit)
+                if scanned is None:
+                    if read.start is not None:
+                        raise continuetoken.expired(self.store.revision, read.start)
+                    raise listversions.too_old()
+                items, more, remaining = scanned
+        limit = read.limit
         next_token = None
         if limit > 0 and more and items:
             next_token = continuetoken.encode(revision, items[-1][0] + "\x00")
         # remainingItemCount is only known (and only sent) when nothing was filtered out.
         count = remaining if next_token and match is None else None
         return ListResult([s for _, s in items], revision, next_token, count)
+
+    def _wait_for_revision(self, wanted: int) -> None:
+        """A "not older than" read of a revision not reached yet: wait for writes, then 504 TooLarge."""
+        deadline = time.monotonic() + listversions.TOO_LARGE_WAIT_SECONDS
+        while (current := self.store.revision) < wanted:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise listversions.too_large(wanted, current)
+            self.store.wait_for_change(left)
 
     # --- patch -----------------------------------------------------------------------------------------
     def patch(self, kind: Kind, namespace: str | None, name: str, content_type: str, body: bytes, subresource: str | None = None, dry_run: bool = False) -> dict:

@@ -124,6 +124,42 @@ class Store:
                     items.append((key, stored))
             return items, index < end, end - index
 
+    def scan_at(self, revision: int, area: str, prefix: str = "", after: str | None = None, match=None,
+                limit: int = 0):
+        """`scan` of the state as it was at `revision` (an exact read, as etcd serves one): the writes after it are
+        undone from the history. None when the history no longer reaches back to it, or it was compacted."""
+        with self.lock:
+            self._reap()
+            if revision >= self._revision:
+                return self.scan(area, prefix, after, match, limit)
+            if revision < max(self._history_floor, self._compacted):
+                return None
+            then: dict[str, Stored | None] = {}
+            for change in reversed(self._history):  # newest first, so the oldest write's "before" wins
+                if change.revision <= revision:
+                    break
+                if change.area == area:
+                    then[change.key] = Stored(change.old) if change.old is not None else None
+            objects = self._areas.get(area, {})
+            lower = prefix if after is None or after < prefix else after
+            keys = self._keys(area)
+            end = bisect.bisect_left(keys, prefix + "\U0010ffff") if prefix else len(keys)
+            in_range = keys[bisect.bisect_left(keys, lower):end]
+            upper = prefix + "\U0010ffff" if prefix else None
+            extra = [k for k in then if k >= lower and (upper is None or k < upper) and k not in objects]
+            ordered = sorted(in_range + extra) if extra else in_range
+            items = []
+            index = 0
+            while index < len(ordered) and (limit <= 0 or len(items) < limit):
+                key = ordered[index]
+                index += 1
+                stored = then[key] if key in then else objects[key]
+                if stored is not None and (match is None or match(stored.obj)):
+                    items.append((key, stored))
+            rest = ordered[index:]
+            remaining = sum(1 for k in rest if (then[k] if k in then else objects[k]) is not None)
+            return items, remaining > 0, remaining
+
     def count(self, area: str) -> int:
         with self.lock:
             self._reap()
