@@ -9,11 +9,20 @@ extension HealingScheduler {
     /// Windows, or healed. Catches whatever webhook callbacks were missed (the webhook fails open, so the API server
     /// skips it while it is down). A tracked node labelled `Windows` in another case (by hand: the kubelet writes
     /// lowercase) is outside the selector; it is read back by name instead of being forgotten.
+    ///
+    /// The first resync is a quorum read. Later ones read the API server's watch cache, not older than the previous
+    /// list (`resourceVersionMatch=NotOlderThan`): no etcd read. Such a list may lag behind, so it is a hint, as a
+    /// webhook review is: a node it shows unchanged is taken as it is, and a node it would act on (a new node, a
+    /// change of state, a tracked node missing from it) is read back by name, a quorum read, before anything
+    /// follows from it. In steady state nothing changes and nothing is read back.
     public func resync() async {
         let started = clock.now
+        let freshness: ListFreshness = lastListedVersion.map { .notOlderThan($0) } ?? .mostRecent
         var windowsNodes: [Node] = []
         do throws(KubernetesError) {
-            try await api.forEachNodePage(labelSelector: WindowsNodeWatch.labelSelector, chunkSize: 500) { nodes in
+            lastListedVersion = try await api.forEachNodePage(
+                labelSelector: WindowsNodeWatch.labelSelector, freshness: freshness, chunkSize: 500
+            ) { nodes in
                 windowsNodes.append(contentsOf: nodes.filter(\.isWindows))
             }
         } catch {
@@ -24,6 +33,9 @@ extension HealingScheduler {
             }
             resyncFailures += 1
             metrics.resyncFailures.increment()
+            // The next try is a quorum read: a version the API server's cache cannot serve (504
+            // ResourceVersionTooLarge, e.g. from another API server instance that lags) is not asked again.
+            lastListedVersion = nil
             // Sooner than the resync interval (the first resync gates readiness), but backing off: an API server
             // that keeps failing, or keeps a listing from ending, is not hammered.
             let wait = min(10 * pow(2, Double(min(resyncFailures - 1, 16))), configuration.resyncInterval.timeInterval)
@@ -36,37 +48,63 @@ extension HealingScheduler {
             return
         }
         resyncFailures = 0
+        let fromCache = freshness != .mostRecent
         let seen = Set(windowsNodes.map(\.name))
-        for node in windowsNodes { observe(node) }
-        for name in Array(states.keys) where !seen.contains(name) {
-            guard let label = states[name]?.node.label(Node.osLabel), label != "windows",
-                label.lowercased() == "windows"
-            else {
-                forget(name, reason: "not in the node list")
-                continue
+        var readBack: [String] = []
+        for node in windowsNodes {
+            if fromCache && wouldActOn(node) {
+                readBack.append(node.name)
+            } else {
+                observe(node)
             }
-            await readBackOutsideTheSelector(name)
         }
+        for name in states.keys.sorted() where !seen.contains(name) {
+            let labelledByHand = states[name]?.node.label(Node.osLabel).map {
+                $0 != "windows" && $0.lowercased() == "windows"
+            }
+            if fromCache || labelledByHand == true {
+                readBack.append(name)
+            } else {
+                forget(name, reason: "not in the node list")
+            }
+        }
+        for name in readBack { await self.readBack(name) }
         await collectLeftoverPods()
         lastResync = started
-        logger.info("Node resync done", metadata: ["windows_nodes": "\(seen.count)", "tracked": "\(states.count)"])
+        logger.info(
+            "Node resync done",
+            metadata: [
+                "windows_nodes": "\(seen.count)", "tracked": "\(states.count)", "read_back": "\(readBack.count)",
+                "from_cache": "\(fromCache)",
+            ])
         if let onFirstResync {
             self.onFirstResync = nil
             onFirstResync()
         }
     }
 
-    /// A tracked node whose `kubernetes.io/os` label is `Windows` in another case: the resync's selector cannot list
-    /// it, so it is read by name (such nodes are rare: a label written by hand). Gone: forgotten; an error: kept
-    /// until the next resync.
-    private func readBackOutsideTheSelector(_ name: String) async {
+    /// Whether observing `node` as a list shows it would start or change anything: an untracked node, a node to
+    /// forget, or a tracked node whose state would change. A list served from the watch cache may be older than what
+    /// healing already did (a node healed since would seem to need a new window), so such nodes are read back first.
+    private func wouldActOn(_ node: Node) -> Bool {
+        guard let current = states[node.name] else { return true }
+        guard node.isWindows, !node.isOptedOut else { return true }
+        var trial = current
+        _ = trial.observe(node, now: clock.now, window: configuration.window)
+        return !trial.decidesAlike(current)
+    }
+
+    /// Reads a node by name (a quorum read) and observes what the API server answers: gone, it is forgotten; an
+    /// error keeps it as it is until the next resync. For nodes a resync cannot take from its list: shown changed by a
+    /// list from the watch cache, missing from it, or labelled `Windows` by hand (outside the selector).
+    private func readBack(_ name: String) async {
         do throws(KubernetesError) {
             observe(try await api.getNode(named: name))
         } catch .notFound {
             forget(name, reason: "not found")
         } catch {
             logger.warning(
-                "Could not read a node labelled outside the resync's selector; keeping it until the next resync",
+                "Could not read a node back at the resync; keeping it as it is until the next resync",
                 metadata: ["node": "\(name)", "error": "\(error)"])
         }
     }

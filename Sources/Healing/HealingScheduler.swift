@@ -47,6 +47,8 @@ public actor HealingScheduler {
     /// Healed nodes that still carry the startup taint (an earlier run stopped between the two writes).
     var taintLifts: Set<String> = []
     var lastResync: Date?
+    /// The `resourceVersion` of the last resync's node list: the next one reads the watch cache, not older than it.
+    var lastListedVersion: String?
     /// Resyncs failed in a row: the next one waits 10 s, doubled per failure, up to the resync interval.
     var resyncFailures = 0
     /// When the probe pods were last listed (`refreshProbeStatus`).

@@ -118,6 +118,14 @@ public struct NodeHealingState: Sendable, Equatable {
         return observation
     }
 
+    /// Whether `other` is the same state whatever node snapshot each holds: the same phase, window, plans and
+    /// evidence, so observing one or the other leads to the same calls.
+    func decidesAlike(_ other: NodeHealingState) -> Bool {
+        var copy = other
+        copy.node = node
+        return copy == self
+    }
+
     /// After an unverified window, starts the next one once `retryAt` has come; `true` when it did.
     public mutating func startRetryWindowIfDue(at now: Date) -> Bool {
         guard phase == .unverified, let retryAt, now >= retryAt else { return false }

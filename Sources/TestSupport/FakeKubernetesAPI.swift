@@ -35,6 +35,12 @@ public actor FakeKubernetesAPI: KubernetesAPI {
     public private(set) var calls: [KubernetesVerb: Int] = [:]
     /// The label selector of every node list that had one, in order.
     public private(set) var nodeListSelectors: [String] = []
+    /// Every node list's options, in order.
+    public private(set) var nodeListOptions: [NodeListOptions] = []
+    /// The nodes the API server's watch cache holds, when it lags behind (`lagWatchCache()`); `nil`: it is current.
+    private var watchCache: [String: Node]?
+    /// The list revision: one more at each change of `nodes` made through the test controls.
+    private var revision = 1000
     /// When set, a deleted pod stays terminating until `finishTerminating()`.
     private var deletedPodsLinger = false
     private var terminating: Set<String> = []
@@ -52,8 +58,19 @@ public actor FakeKubernetesAPI: KubernetesAPI {
 
     // MARK: Test controls
 
-    public func put(_ node: Node) { nodes[node.name] = node }
-    public func remove(node name: String) { nodes[name] = nil }
+    public func put(_ node: Node) {
+        nodes[node.name] = node
+        revision += 1
+    }
+    public func remove(node name: String) {
+        nodes[name] = nil
+        revision += 1
+    }
+
+    /// From now on, lists that may be served from the watch cache (a `resourceVersion` given) read the nodes as they
+    /// are now, until `catchUpWatchCache()`: the staleness the API server allows them.
+    public func lagWatchCache() { watchCache = nodes }
+    public func catchUpWatchCache() { watchCache = nil }
     public func setDeletedPodsLinger(_ linger: Bool) { deletedPodsLinger = linger }
     public func finishTerminating() {
         for key in terminating { pods[key] = nil }
@@ -88,6 +105,7 @@ public actor FakeKubernetesAPI: KubernetesAPI {
     // MARK: KubernetesAPI
 
     public func listNodes(_ options: NodeListOptions) async throws(KubernetesError) -> NodeList {
+        nodeListOptions.append(options)
         try record(.listNodes)
         if let selector = options.labelSelector { nodeListSelectors.append(selector) }
         if options.continueToken != nil, continueTokensToExpire > 0 {
@@ -96,11 +114,16 @@ public actor FakeKubernetesAPI: KubernetesAPI {
         }
         // As the API server's: nodes in key (name) order, and a continue token that says after which key to go on.
         let selector = FakeLabelSelector(options.labelSelector)
-        let remaining = nodes.values.sorted { $0.name < $1.name }.filter {
+        let cached = options.resourceVersion != nil ? watchCache : nil
+        let remaining = (cached ?? nodes).values.sorted { $0.name < $1.name }.filter {
             $0.name > (options.continueToken ?? "") && selector.matches($0.metadata.labels)
         }
-        let page = Array(remaining.prefix(options.limit ?? remaining.count))
-        return NodeList(items: page, continueToken: page.count < remaining.count ? page.last?.name : nil)
+        // resourceVersion=0 is served whole from the watch cache, whatever the limit.
+        let limit = options.resourceVersion == "0" ? nil : options.limit
+        let page = Array(remaining.prefix(limit ?? remaining.count))
+        return NodeList(
+            items: page, continueToken: page.count < remaining.count ? page.last?.name : nil,
+            resourceVersion: "\(revision)")
     }
 
     public func getNode(named name: String) async throws(KubernetesError) -> Node {

@@ -41,6 +41,38 @@ import Testing
         #expect(try fake.requests().count == 4)
     }
 
+    @Test func notOlderThanAVersionSeen_pagesFromTheCache_andLaterPagesSendOnlyTheirToken() async throws {
+        let fake = try await FakeAPIServer.start(arguments: ["--generate-linux", "30", "--generate-windows", "10"])
+        let client = try TestClients.client(kubeconfig: fake.kubeconfig())
+        let seen = try await client.forEachNodePage(labelSelector: "kubernetes.io/os=windows", chunkSize: 500) { _ in }
+        let version = try #require(seen)
+        try fake.clearRequests()
+
+        var nodes: [Node] = []
+        let listed = try await client.forEachNodePage(
+            labelSelector: "kubernetes.io/os=windows", freshness: .notOlderThan(version), chunkSize: 4
+        ) { nodes += $0 }
+
+        #expect(nodes.count == 10 && Set(nodes.map(\.name)).count == 10)
+        #expect(listed == version, "nothing changed since: the same version")
+        let paths = try fake.requests().map(\.path)
+        #expect(paths.count == 3)
+        #expect(
+            paths[0].contains("resourceVersion=\(version)") && paths[0].contains("resourceVersionMatch=NotOlderThan"))
+        #expect(paths.dropFirst().allSatisfy { $0.contains("continue=") && !$0.contains("resourceVersion") })
+    }
+
+    @Test func anyVersion_isAnsweredWholeInOnePage() async throws {
+        let fake = try await FakeAPIServer.start(arguments: ["--generate-linux", "30", "--generate-windows", "10"])
+        let client = try TestClients.client(kubeconfig: fake.kubeconfig())
+
+        var pages = 0
+        try await client.forEachNodePage(freshness: .any, chunkSize: 4) { _ in pages += 1 }
+
+        #expect(pages == 1, "the watch cache ignores the limit for resourceVersion=0")
+        #expect(try fake.requests().map(\.path) == ["/api/v1/nodes?resourceVersion=0&limit=4"])
+    }
+
     @Test func whenAContinueTokenExpired_theListingStartsAgainAndHandsEachNodeOverOnce() async throws {
         let fake = try await FakeAPIServer.start(arguments: ["--generate-linux", "10"])
         let client = try TestClients.client(kubeconfig: fake.kubeconfig())

@@ -138,3 +138,56 @@ def test_a_node_listing_that_never_ends_is_abandoned_logged_counted_and_retried(
     cluster.admin("DELETE", "faults")
     wait_until(lambda: readyz(server) == 200, timeout=30, message="/readyz 200 after the retried resync")
     assert server.wait_for_log(lambda r: r.get("message") == "Node resync done", timeout=5) is not None
+
+
+def resyncs_done(server: Vigilante) -> list[dict]:
+    return [r for r in list(server.records) if r.get("message") == "Node resync done"]
+
+
+def node_lists(cluster) -> list[dict]:
+    return [e for e in cluster.requests() if e["method"] == "GET" and e["path"].startswith("/api/v1/nodes?")
+            and "watch=" not in e["path"]]
+
+
+def test_later_resyncs_read_the_watch_cache_and_act_only_on_a_node_read_by_name(launch, cluster) -> None:
+    """The first resync is a quorum read; later ones ask for the watch cache, not older than the last list
+    (resourceVersionMatch=NotOlderThan), and in steady state read nothing else. A node only such a list shows is read
+    by name (a quorum read) before its first probe pod."""
+    healed = windows_node("akswin000030", ready=True)
+    healed["metadata"]["annotations"] = {HEALED: "true"}
+    cluster.admin("POST", "nodes", healed)
+    cluster.admin("POST", "generate", {"linux": 3})
+    server = launch(cluster, {"tasks": {"snat": {"resync_interval": "3s", "healing_duration": "3s"}}})
+    wait_until(lambda: len(resyncs_done(server)) >= 3, timeout=30, message="three resyncs")
+    lists = node_lists(cluster)
+    assert "labelSelector=kubernetes.io%2Fos%3Dwindows" in lists[0]["path"] and "limit=500" in lists[0]["path"]
+    assert "resourceVersion" not in lists[0]["path"], "the first resync is a quorum read"
+    version = cluster.state()["resourceVersion"]  # nothing was written since: the version every list answered
+    for later in lists[1:]:
+        assert f"resourceVersion={version}&resourceVersionMatch=NotOlderThan" in later["path"], later["path"]
+    assert not [e for e in cluster.requests() if e["path"].startswith("/api/v1/nodes/")], \
+        "a steady-state resync read a node"
+    done = resyncs_done(server)
+    assert done[0]["metadata"]["from_cache"] == "false" and done[-1]["metadata"]["from_cache"] == "true"
+
+    # A node joins and no callback reaches vigilante: the cached list shows it, and it is read before it is healed.
+    node = "akswin000031"
+    cluster.admin("POST", "nodes", windows_node(node, ready=True))
+    first_pod = wait_until(lambda: pod_creates(cluster.requests(), node), timeout=20, message="the first probe pod")[0]
+    reads = [e for e in cluster.requests() if e["method"] == "GET" and e["path"] == f"/api/v1/nodes/{node}"]
+    assert reads and reads[0]["seq"] < first_pod["seq"], "no read by name before the first probe pod"
+
+
+def test_a_resync_the_cache_cannot_serve_is_asked_again_as_a_quorum_read(launch, cluster) -> None:
+    """An API server whose watch cache lags answers 504 ResourceVersionTooLarge; the resync fails, and the next
+    try reads the most recent state instead of asking for that version again."""
+    cluster.admin("POST", "nodes", windows_node("akswin000032", ready=False))
+    server = launch(cluster, {"tasks": {"snat": {"resync_interval": "3s"}}})
+    cluster.admin("POST", "faults", {"status": 504, "reason": "Timeout", "method": "GET",
+                                     "path": "resourceVersionMatch=NotOlderThan", "count": 1000})
+    failed = server.wait_for_log(lambda r: r.get("message") == "Node resync failed; trying again later", timeout=60)
+    assert failed is not None, server.log_text()
+    failed_at = max(e["seq"] for e in node_lists(cluster))
+    wait_until(lambda: [e for e in node_lists(cluster) if e["seq"] > failed_at and "resourceVersion" not in e["path"]],
+               timeout=30, message="a quorum node list after the failure")
+    cluster.admin("DELETE", "faults")

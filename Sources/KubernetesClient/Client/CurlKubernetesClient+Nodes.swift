@@ -3,7 +3,8 @@ public import Kubernetes
 extension CurlKubernetesClient {
     public func listNodes(_ options: NodeListOptions) async throws(KubernetesError) -> NodeList {
         let query = APIPath.query([
-            "labelSelector": options.labelSelector, "limit": options.limit.map { "\($0)" },
+            "labelSelector": options.labelSelector, "resourceVersion": options.resourceVersion,
+            "resourceVersionMatch": options.resourceVersionMatch?.rawValue, "limit": options.limit.map { "\($0)" },
             "continue": options.continueToken,
         ])
         return try await executor.execute(
