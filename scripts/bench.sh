@@ -9,8 +9,10 @@
 #       `vigilante nodes` against `kubectl get nodes -o name` listing 5,000 nodes from the fake API server.
 #   scripts/bench.sh healing [--windows N] [--linux N] [--window SECONDS] [--interval SECONDS]
 #                            [--sandbox-delay-ms MS] [--reference BINARY]
-#       500 Windows nodes joining a 5,000-node simulated cluster at once: time to first probe pod, API calls
-#       per healed node (against an older build with --reference), memory.
+#       a 5,500-node simulated cluster (5,000 Linux, 500 Windows nodes): the Go original's pattern replayed, then
+#       vigilante, each healing the 500 Windows nodes as they join and then in steady state; API calls and response
+#       bytes per hour by verb for both, the two targets of issue 20, time to first probe pod, memory (an older
+#       build too with --reference).
 #   scripts/bench.sh failover [--trials N]
 #       two replicas with leader election: time for the follower to lead after a kill -9 or a SIGTERM of the
 #       leader, N trials each (default 10), median and max.
