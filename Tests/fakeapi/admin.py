@@ -23,6 +23,9 @@ With --admin-token, every admin call needs the header `X-Admin-Token: <token>`.
   GET    /_admin/requests[?since=<seq>]       the request log;  DELETE: clear it
   GET    /_admin/faults                       pending faults;  POST: add one;  DELETE: clear all
   POST   /_admin/compact                      continue tokens issued so far answer 410 Expired
+  POST   /_admin/watch-cache                  {"lag": true}: the watch cache stops at the current revision (lists
+                                               with resourceVersion=0 or NotOlderThan read that state, and wait for a
+                                               later version in vain: 504); {"lag": false}: current again
   POST   /_admin/reset                        remove nodes, pods, events, leases, PodDisruptionBudgets and extra namespaces; clear log, faults and
                                                kubelet profiles
 
@@ -106,6 +109,7 @@ class Admin:
             ("POST", "faults", 1): lambda: json_response(201, self.faults.add(_body(request)).describe()),
             ("DELETE", "faults", 1): lambda: self._done(self.faults.clear()),
             ("POST", "compact", 1): lambda: json_response(200, {"compactedRevision": str(self.store.compact())}),
+            ("POST", "watch-cache", 1): lambda: json_response(200, self._watch_cache(_body(request))),
             ("POST", "reset", 1): self._reset,
         }
         handler = handlers.get(route)
@@ -210,7 +214,14 @@ class Admin:
         NAMESPACE.prepare(namespace, None)
         return json_response(200, seeding.seed(self.cluster, [{"kind": "Namespace", "apiVersion": "v1", **namespace}]))
 
+    def _watch_cache(self, body) -> dict:
+        if not isinstance(body, dict) or not isinstance(body.get("lag"), bool):
+            raise AdminError(400, 'expected {"lag": true|false}')
+        self.cluster.watch_cache_revision = self.store.revision if body["lag"] else None
+        return {"revision": str(self.cluster.watch_cache_revision) if body["lag"] else None}
+
     def _reset(self) -> Response:
+        self.cluster.watch_cache_revision = None
         with self.store.lock:
             for kind in (NODE, POD, CORE_EVENT, LEASE, PDB):
                 self.store.clear(kind.storage)

@@ -48,6 +48,8 @@ def view(kind: Kind, stored: Stored) -> dict:
 class Cluster:
     def __init__(self, store: Store, sandbox_delay_ms: int = 0):
         self.store = store
+        # The revision a lagging watch cache is held at (/_admin/watch-cache); None: the cache is current.
+        self.watch_cache_revision: int | None = None
         # The node lifecycle controller's taints come with every write of a node (readiness.py).
         store.normalizers[NODE.storage] = readiness.with_controller_taints
         # The scheduler and the kubelets (lifecycle.py): bind pods, report their sandbox, write their Events.
@@ -152,21 +154,26 @@ class Cluster:
 
         match = None if labels.is_empty and fields.is_empty else selected
         read = listversions.plan(query, limit)
-        if read.at_least is not None and read.at_least > self.store.revision:
-            self._wait_for_revision(read.at_least)
+        if read.at_least is not None and read.at_least > self._served_revision(read):
+            self._wait_for_revision(read.at_least, read)
+        area, prefix = kind.storage, kind.prefix(namespace)
         with self.store.lock:
-            if read.exact is None:
-                revision = self.store.revision
-                items, more, remaining = self.store.scan(kind.storage, kind.prefix(namespace), read.start, match, read.limit)
-            else:
+            if read.exact is not None:
                 revision = read.exact
                 scanned = None if self.store.is_compacted(revision) else self.store.scan_at(
-                    revision, kind.storage, kind.prefix(namespace), read.start, match, read.limit)
+                    revision, area, prefix, read.start, match, read.limit)
                 if scanned is None:
                     if read.start is not None:
                         raise continuetoken.expired(self.store.revision, read.start)
                     raise listversions.too_old()
-                items, more, remaining = scanned
+            else:
+                revision = self._served_revision(read)
+                scanned = self.store.scan_at(revision, area, prefix, read.start, match, read.limit)
+                if scanned is None:  # a lagging cache older than the store's history: it is current again
+                    self.watch_cache_revision = None
+                    revision = self.store.revision
+                    scanned = self.store.scan(area, prefix, read.start, match, read.limit)
+            items, more, remaining = scanned
         limit = read.limit
         next_token = None
         if limit > 0 and more and items:
@@ -175,10 +182,17 @@ class Cluster:
         count = remaining if next_token and match is None else None
         return ListResult([s for _, s in items], revision, next_token, count)
 
-    def _wait_for_revision(self, wanted: int) -> None:
-        """A "not older than" read of a revision not reached yet: wait for writes, then 504 TooLarge."""
+    def _served_revision(self, read: listversions.ListRead) -> int:
+        """The revision a read that is not exact is served at: a lagging watch cache's for the reads it serves."""
+        if read.cached and self.watch_cache_revision is not None:
+            return self.watch_cache_revision
+        return self.store.revision
+
+    def _wait_for_revision(self, wanted: int, read: listversions.ListRead) -> None:
+        """A read of a revision not reached yet: wait for writes (a lagging cache never gets them), then 504
+        TooLarge."""
         deadline = time.monotonic() + listversions.TOO_LARGE_WAIT_SECONDS
-        while (current := self.store.revision) < wanted:
+        while (current := self._served_revision(read)) < wanted:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise listversions.too_large(wanted, current)

@@ -13,9 +13,10 @@ Kubernetes API concepts:
 
 A `continue` token reads at the revision it carries (exact), whatever the limit; with it, a resourceVersion other
 than "0" is a 400, and any resourceVersionMatch a 422. The fake has one store and no lagging watch cache: "most
-recent", "any" and "not older than" all read the current state; "not older than" a revision the store has not
-reached waits up to 3 s for it (the watch cache's blockTimeout), then answers 504 with the cause
-ResourceVersionTooLarge. An exact read of a revision the store's history no longer covers, or older than the last
+recent", "any" and "not older than" all read the current state, unless a test makes the watch cache lag
+(/_admin/watch-cache): then "any" and "not older than" read the state at the revision it was held at, as a cache
+that stopped receiving events would. "Not older than" a revision the cache has not reached waits up to 3 s for it
+(the watch cache's blockTimeout), then answers 504 with the cause ResourceVersionTooLarge. An exact read of a revision the store's history no longer covers, or older than the last
 compaction (/_admin/compact), is a 410 Expired.
 """
 
@@ -32,12 +33,14 @@ TOO_LARGE_WAIT_SECONDS = 3.0  # the watch cache's blockTimeout
 @dataclass(frozen=True)
 class ListRead:
     """What one list request reads: `exact` is a revision to read at (None: the current state), `at_least` a
-    revision the state must have reached, `start` the key to start from, `limit` the page size (0: all)."""
+    revision the state must have reached, `start` the key to start from, `limit` the page size (0: all);
+    `cached`: the watch cache serves it ("any" and "not older than")."""
 
     exact: int | None
     at_least: int | None
     start: str | None
     limit: int
+    cached: bool = False
 
 
 def plan(query: dict, limit: int) -> ListRead:
@@ -70,10 +73,10 @@ def plan(query: dict, limit: int) -> ListRead:
     if not version:
         return ListRead(exact=None, at_least=None, start=None, limit=limit)  # most recent
     if version == "0":
-        return ListRead(exact=None, at_least=None, start=None, limit=0)  # any: the watch cache ignores limit
+        return ListRead(exact=None, at_least=None, start=None, limit=0, cached=True)  # any: no limit from the cache
     if match == EXACT or (not match and limit > 0):
         return ListRead(exact=revision, at_least=revision, start=None, limit=limit)
-    return ListRead(exact=None, at_least=revision, start=None, limit=limit)  # not older than
+    return ListRead(exact=None, at_least=revision, start=None, limit=limit, cached=True)  # not older than
 
 
 def _parse(version: str) -> int:

@@ -191,3 +191,24 @@ def test_a_resync_the_cache_cannot_serve_is_asked_again_as_a_quorum_read(launch,
     wait_until(lambda: [e for e in node_lists(cluster) if e["seq"] > failed_at and "resourceVersion" not in e["path"]],
                timeout=30, message="a quorum node list after the failure")
     cluster.admin("DELETE", "faults")
+
+
+def test_a_lagging_watch_cache_never_starts_a_healed_nodes_window_again(launch, cluster) -> None:
+    """The API server's watch cache stops while a node heals: the resyncs that follow list the node as it was before
+    it was healed. vigilante reads it back by name (a quorum read), sees it healed, and leaves it alone."""
+    node = "akswin000033"
+    cluster.admin("POST", "nodes", windows_node(node, ready=True))
+    server = launch(cluster, {"tasks": {"snat": {"resync_interval": "3s", "healing_duration": "3s"}}})
+    wait_until(lambda: pod_creates(cluster.requests(), node), timeout=10, message="healing started at the first resync")
+    cluster.admin("POST", "watch-cache", {"lag": True})  # from now on cached lists show the node unhealed
+    wait_until(lambda: cluster.annotations(node).get(HEALED) == "true", timeout=25, message="the node marked healed")
+    healed_at = max(p["seq"] for p in succeeded(node_patches(cluster.requests(), node)) if HEALED in (p["body"] or ""))
+    wait_until(lambda: len([r for r in resyncs_done(server) if r["metadata"].get("read_back") == "1"]) >= 2,
+               timeout=30, message="two resyncs from the lagging cache, each reading the node back")
+    assert not [c for c in pod_creates(cluster.requests(), node) if c["seq"] > healed_at], \
+        "a probe pod after the node was healed: the stale list was acted on"
+    reads = [e for e in cluster.requests() if e["path"] == f"/api/v1/nodes/{node}" and e["seq"] > healed_at]
+    assert reads and all(e["method"] == "GET" for e in reads)
+    assert len([r for r in server.records if r.get("message") == "Healing started"]) == 1
+    assert cluster.annotations(node).get(HEALED) == "true"
+    cluster.admin("POST", "watch-cache", {"lag": False})

@@ -172,3 +172,20 @@ def test_kubectl_reads_the_cache_and_pages(kubeconfig_path, five):
     # kubectl's own pager (a continue token per chunk, no resourceVersion) gets every node once.
     assert kubectl("get", "nodes", "-o", "name", "--chunk-size=2").split() == [
         f"node/{n}" for n in ("lin-0", "lin-1", "win-0", "win-1", "win-2")]
+
+
+def test_a_lagging_watch_cache_serves_its_old_state_to_cached_reads_only(api, five):
+    """/_admin/watch-cache {"lag": true} holds the cache at the current revision: "any" and "not older than" read that
+    state; quorum and exact reads do not; a version past the cache's is a 504 after the wait."""
+    held = current_revision(api)
+    five._call("POST", "watch-cache", {"lag": True})
+    assert api.request("DELETE", "/api/v1/nodes/lin-0").status == 200
+    for query in ("resourceVersion=0", f"resourceVersion={held}&resourceVersionMatch=NotOlderThan&limit=10"):
+        stale = api.get(f"/api/v1/nodes?{query}").json
+        assert "lin-0" in names(stale) and stale["metadata"]["resourceVersion"] == held, query
+    assert "lin-0" not in names(api.get("/api/v1/nodes").json), "a quorum read is current"
+    newer = int(held) + 1
+    answer = api.get(f"/api/v1/nodes?resourceVersion={newer}&resourceVersionMatch=NotOlderThan")
+    assert answer.status == 504 and answer.json["details"]["causes"][0]["reason"] == "ResourceVersionTooLarge"
+    five._call("POST", "watch-cache", {"lag": False})
+    assert "lin-0" not in names(api.get("/api/v1/nodes?resourceVersion=0").json)
