@@ -83,12 +83,13 @@ extension HealingScheduler {
         }
     }
 
-    /// Whether observing `node` as a list shows it would start or change anything: an untracked node, a node to
-    /// forget, or a tracked node whose state would change. A list served from the watch cache may be older than what
-    /// healing already did (a node healed since would seem to need a new window), so such nodes are read back first.
-    private func wouldActOn(_ node: Node) -> Bool {
+    /// Whether observing `node` would start or change anything: an untracked Windows node, a tracked node to forget,
+    /// or a tracked node whose state would change. What the API server serves from its watch cache (a resync's list,
+    /// the leader's watch) may be older than what healing already did (a node healed since would seem to need a new
+    /// window), so such nodes are read back first.
+    func wouldActOn(_ node: Node) -> Bool {
+        guard node.isWindows, !node.isOptedOut else { return states[node.name] != nil }
         guard let current = states[node.name] else { return true }
-        guard node.isWindows, !node.isOptedOut else { return true }
         var trial = current
         _ = trial.observe(node, now: clock.now, window: configuration.window)
         return !trial.decidesAlike(current)

@@ -16,8 +16,8 @@ public actor HealingScheduler {
     let metrics: HealingMetrics
     let logger: Logger
     nonisolated let inbox: NodeEventInbox<NodeHint>
-    /// Nodes as the leader's watch delivered them (`nil`: deleted): the API server's own state, observed as they
-    /// are, without the read a callback needs.
+    /// Nodes as the leader's watch delivered them (`nil`: deleted). The watch is served from the API server's cache,
+    /// in order but possibly behind vigilante's own last write: an event that would act is read back first.
     nonisolated let watchedInbox: NodeEventInbox<Node?>
     /// Wakes the loop: node events, finished steps.
     nonisolated let wake = WakeSignal()
@@ -162,20 +162,33 @@ public actor HealingScheduler {
 
     private func applyInbox() {
         for (name, node) in watchedInbox.takeAll() {
-            if let node { observe(node) } else { forget(name, reason: "deleted") }
-        }
-        for (name, hint) in inbox.takeAll() {
-            if pendingHints[name] == nil {
-                guard pendingHintOrder.count < configuration.inboxCapacity else {
-                    metrics.droppedEvents.increment()
-                    continue
-                }
-                pendingHintOrder.append(name)
+            guard let node else {
+                forget(name, reason: "deleted")
+                continue
             }
-            pendingHints[name] = hint
+            // Before the first resync (a quorum read, in this same pass) there is nothing the event could be older
+            // than; after it, an event that would start, end or forget something is a hint, read back by name.
+            if lastResync != nil, wouldActOn(node) {
+                queueHint(NodeHint(name: name, change: .updated(previousResourceVersion: nil)))
+            } else {
+                observe(node)
+            }
         }
+        for (_, hint) in inbox.takeAll() { queueHint(hint) }
         metrics.queueDepth.set(to: Double(inbox.count + pendingHintOrder.count))
         startReads()
+    }
+
+    /// A callback's hint, or a watched change to confirm, waits for its read (one per node: the latest counts).
+    private func queueHint(_ hint: NodeHint) {
+        if pendingHints[hint.name] == nil {
+            guard pendingHintOrder.count < configuration.inboxCapacity else {
+                metrics.droppedEvents.increment()
+                return
+            }
+            pendingHintOrder.append(hint.name)
+        }
+        pendingHints[hint.name] = hint
     }
 
     // MARK: Observing

@@ -4,10 +4,11 @@ import Kubernetes
 import TestSupport
 import Testing
 
-/// Nodes delivered by the leader's watch are the API server's own state: observed as they are, without the read
-/// a webhook callback needs.
+/// Nodes delivered by the leader's watch come from the API server's cache: in order, but possibly behind
+/// vigilante's own last write. What they show unchanged is taken as it is; what would start, end or forget something
+/// is read back by name first, as a webhook callback is.
 @Suite struct WatchedNodeTests {
-    @Test func aWatchedReadyWindowsNode_getsItsFirstProbePod_withoutBeingReadAgain() async {
+    @Test func aWatchedReadyWindowsNode_isReadBack_andGetsItsFirstProbePod() async {
         let harness = HealingHarness(nodes: [])
         await harness.round()
         let node = TestNodes.windows("akswin000001")
@@ -15,7 +16,34 @@ import Testing
         harness.scheduler.enqueueWatched(.added(node))
         await harness.round()
         #expect(await harness.probePod("akswin000001") != nil)
+        #expect(await harness.api.callCount(.getNode) == 1)
+    }
+
+    @Test func aWatchedEventOlderThanTheHealing_neverStartsAWindowAgain() async {
+        let harness = HealingHarness(nodes: [TestNodes.windows("akswin000001")])
+        await harness.round()
+        let beforeHealing = await harness.node("akswin000001")!
+        for _ in 0..<20 where await harness.phase("akswin000001") != .healed {
+            await harness.advance(30)
+        }
+        #expect(await harness.phase("akswin000001") == .healed)
+        let pods = await harness.api.createdPods.count
+        // A status update from before the healed annotation, delivered late by the watch.
+        harness.scheduler.enqueueWatched(.modified(beforeHealing))
+        await harness.round()
+        await harness.advance(30)
+        #expect(await harness.phase("akswin000001") == .healed)
+        #expect(await harness.api.createdPods.count == pods, "no probe pod for a node already healed")
+        #expect(await harness.events("SnatHealingStarted").count == 1)
+    }
+
+    @Test func aWatchedEventThatChangesNothing_isNotReadBack() async {
+        let harness = HealingHarness(nodes: [TestNodes.windows("akswin000001", healed: "true")])
+        await harness.round()
+        harness.scheduler.enqueueWatched(.modified(TestNodes.windows("akswin000001", healed: "true")))
+        await harness.round()
         #expect(await harness.api.callCount(.getNode) == 0)
+        #expect(await harness.phase("akswin000001") == .healed)
     }
 
     @Test func aWatchedLinuxNode_isIgnored_andADeletedOne_isForgotten() async {
