@@ -21,8 +21,9 @@ step "shellcheck" shellcheck scripts/*.sh .ci/run
 step "build" swift build --build-tests
 step "swift tests" swift test --skip-build --parallel
 
-# The fake API server's own tests, and the chart's (checked against the debug binary's answers).
-for suite in Tests/fakeapi Tests/deploy; do
+# The fake API server's own tests, the chart's (checked against the debug binary's answers), and the healing
+# benchmark's measuring parts.
+for suite in Tests/fakeapi Tests/deploy Tests/bench; do
     step "python tests ($suite)" env VIGILANTE_BIN="$PWD/.build/debug/vigilante" python3 -m pytest -q "$suite"
 done
 
