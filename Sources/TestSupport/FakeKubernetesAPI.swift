@@ -33,10 +33,10 @@ public actor FakeKubernetesAPI: KubernetesAPI {
     public private(set) var evictedPods: [String] = []
     /// Every call, by verb.
     public private(set) var calls: [KubernetesVerb: Int] = [:]
-    /// The label selector of every node list that had one, in order.
-    public private(set) var nodeListSelectors: [String] = []
     /// Every node list's options, in order.
     public private(set) var nodeListOptions: [NodeListOptions] = []
+    /// The label selector of every node list that had one, in order.
+    public var nodeListSelectors: [String] { nodeListOptions.compactMap(\.labelSelector) }
     /// The nodes the API server's watch cache holds, when it lags behind (`lagWatchCache()`); `nil`: it is current.
     private var watchCache: [String: Node]?
     /// The list revision: one more at each change of `nodes` made through the test controls.
@@ -107,7 +107,6 @@ public actor FakeKubernetesAPI: KubernetesAPI {
     public func listNodes(_ options: NodeListOptions) async throws(KubernetesError) -> NodeList {
         nodeListOptions.append(options)
         try record(.listNodes)
-        if let selector = options.labelSelector { nodeListSelectors.append(selector) }
         if options.continueToken != nil, continueTokensToExpire > 0 {
             continueTokensToExpire -= 1
             throw .expired(call(.listNodes, "continue"), message: "The provided continue parameter is too old")

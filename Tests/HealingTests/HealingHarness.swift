@@ -72,6 +72,13 @@ struct HealingHarness {
         await round()
     }
 
+    /// Runs rounds 30 s apart until `name` is healed (at most 20).
+    func advanceUntilHealed(_ name: String) async {
+        for _ in 0..<20 where await phase(name) != .healed {
+            await advance(30)
+        }
+    }
+
     func node(_ name: String) async -> Node? { await api.nodes[name] }
 
     /// What the API server does around a webhook callback for `node`: it stores the change, and the webhook's hint

@@ -15,12 +15,6 @@ import Testing
         }
     }
 
-    private func advanceUntilHealed(_ name: String, _ harness: HealingHarness) async {
-        for _ in 0..<20 where await harness.phase(name) != .healed {
-            await harness.advance(30)
-        }
-    }
-
     @Test func theFirstResyncIsAQuorumRead_andTheNextOnesReadTheCacheNotOlderThanTheLastList() async {
         let harness = HealingHarness(nodes: [TestNodes.windows("akswin000001", healed: "true")])
         await harness.round()
@@ -50,7 +44,7 @@ import Testing
         #expect(await harness.phase("akswin000001") == .healing)
         // The watch cache still shows the node as it was when its window started.
         await harness.api.lagWatchCache()
-        await advanceUntilHealed("akswin000001", harness)
+        await harness.advanceUntilHealed("akswin000001")
         #expect(await harness.phase("akswin000001") == .healed)
         let pods = await harness.api.createdPods.count
         let reads = await harness.api.callCount(.getNode)

@@ -23,9 +23,7 @@ import Testing
         let harness = HealingHarness(nodes: [TestNodes.windows("akswin000001")])
         await harness.round()
         let beforeHealing = await harness.node("akswin000001")!
-        for _ in 0..<20 where await harness.phase("akswin000001") != .healed {
-            await harness.advance(30)
-        }
+        await harness.advanceUntilHealed("akswin000001")
         #expect(await harness.phase("akswin000001") == .healed)
         let pods = await harness.api.createdPods.count
         // A status update from before the healed annotation, delivered late by the watch.
